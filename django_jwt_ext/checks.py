@@ -1,0 +1,270 @@
+"""System checks: invalid settings at startup, risky ones with ``check --deploy``.
+
+Ids are ``django_jwt_ext.E0xx`` (errors) and ``W0xx`` (warnings); an id is
+never reused for another problem. ``docs/checks.rst`` has one entry per id.
+"""
+
+import difflib
+from typing import Any
+
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
+from jwt.algorithms import get_default_algorithms, requires_cryptography
+
+from .config import DEFAULTS, config
+from .manager import get_jwt_manager
+
+MIDDLEWARE_PATH = "django_jwt_ext.middleware.JWTMiddleware"
+CSRF_MIDDLEWARE_PATH = "django.middleware.csrf.CsrfViewMiddleware"
+
+# Check id -> the config properties whose validation it reports.
+VALIDATED_OPTIONS: dict[str, tuple[str, ...]] = {
+    "E001": ("token_location",),
+    "E002": ("access_expires", "refresh_expires"),
+    "E003": ("algorithm",),
+    "E004": ("decode_algorithms",),
+    "E006": (
+        "header_name",
+        "header_type",
+        "query_string_name",
+        "query_string_value_prefix",
+        "json_key",
+        "refresh_json_key",
+        "access_cookie_name",
+        "refresh_cookie_name",
+        "access_cookie_path",
+        "refresh_cookie_path",
+        "access_csrf_cookie_name",
+        "refresh_csrf_cookie_name",
+        "access_csrf_cookie_path",
+        "refresh_csrf_cookie_path",
+        "access_csrf_header_name",
+        "refresh_csrf_header_name",
+        "access_csrf_field_name",
+        "refresh_csrf_field_name",
+        "identity_claim_key",
+        "error_msg_key",
+        "cookie_domain",
+    ),
+    "E007": ("cookie_samesite",),
+    "E008": ("csrf_request_methods",),
+    "E009": ("leeway",),
+    "E011": ("user_lookup",),
+    "E012": ("max_token_size",),
+    "E013": ("encode_audience", "decode_audience", "encode_issuer", "decode_issuer"),
+    "E014": (
+        "cookie_secure",
+        "session_cookie",
+        "cookie_csrf_protect",
+        "csrf_in_cookies",
+        "csrf_check_form",
+        "verify_sub",
+        "encode_nbf",
+    ),
+}
+
+# flask-jwt-extended 3.x settings that 4.x dropped, with what replaces them.
+FLASK_3X_SETTINGS = {
+    "JWT_BLACKLIST_ENABLED": "revocation is always on: register a token_in_blocklist_loader "
+    "or rely on the built-in store",
+    "JWT_BLACKLIST_TOKEN_CHECKS": "every token type is checked for revocation",
+    "JWT_USER_CLAIMS": "additional claims are top-level claims in 4.x",
+    "JWT_CLAIMS_IN_REFRESH_TOKEN": "additional claims are added to refresh tokens too",
+    "JWT_CSRF_HEADER_NAME": "use JWT_ACCESS_CSRF_HEADER_NAME and JWT_REFRESH_CSRF_HEADER_NAME",
+}
+
+# RFC 7518 3.2: an HMAC key must be at least as long as the hash output.
+HMAC_MIN_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
+
+
+def error(check_id: str, message: str, hint: str | None = None) -> checks.Error:
+    return checks.Error(message, hint=hint, id=f"django_jwt_ext.{check_id}")
+
+
+def warning(check_id: str, message: str, hint: str | None = None) -> checks.Warning:
+    return checks.Warning(message, hint=hint, id=f"django_jwt_ext.{check_id}")
+
+
+def failure(option: str) -> str | None:
+    """Return why config property ``option`` cannot be read, or ``None``."""
+    try:
+        getattr(config, option)
+    except ImproperlyConfigured as exc:
+        return str(exc)
+    return None
+
+
+@checks.register()
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Report settings whose values this app cannot use."""
+    messages: list[checks.CheckMessage] = []
+    for check_id, options in VALIDATED_OPTIONS.items():
+        for option in options:
+            reason = failure(option)
+            if reason is not None:
+                messages.append(error(check_id, reason))
+    if failure("algorithm") is None:
+        messages.extend(check_keys())
+        messages.extend(check_algorithm_mix())
+    messages.extend(check_manager())
+    messages.extend(check_setting_names())
+    return messages
+
+
+def check_keys() -> list[checks.CheckMessage]:
+    """E005: the keys the algorithm needs are missing or unusable."""
+    algorithm = get_default_algorithms()[config.algorithm]
+    messages = []
+    for option, setting in (("encode_key", "signing"), ("decode_key", "verification")):
+        try:
+            key = getattr(config, option)
+        except ImproperlyConfigured as exc:
+            messages.append(error("E005", str(exc)))
+            continue
+        try:
+            algorithm.prepare_key(key)
+        except Exception as exc:  # PyJWT raises several unrelated types here.
+            messages.append(
+                error("E005", f"The {setting} key cannot be used with {config.algorithm}: {exc}")
+            )
+    return messages
+
+
+def check_algorithm_mix() -> list[checks.CheckMessage]:
+    """W007: accepting HMAC and public-key algorithms together invites key confusion."""
+    try:
+        algorithms = set(config.decode_algorithms)
+    except ImproperlyConfigured:
+        return []
+    asymmetric = algorithms & requires_cryptography
+    if asymmetric and algorithms - asymmetric:
+        return [
+            warning(
+                "W007",
+                "JWT_DECODE_ALGORITHMS mixes HMAC and public-key algorithms: "
+                f"{sorted(algorithms)}.",
+                hint="One key cannot serve both kinds; accept one kind only.",
+            )
+        ]
+    return []
+
+
+def check_manager() -> list[checks.CheckMessage]:
+    """E010: JWT_MANAGER does not name a JWTManager."""
+    try:
+        get_jwt_manager()
+    except ImproperlyConfigured as exc:
+        return [error("E010", str(exc))]
+    return []
+
+
+def check_setting_names() -> list[checks.CheckMessage]:
+    """W001: a JWT_* setting that looks like a typo; W002: a flask-jwt-extended 3.x name."""
+    messages: list[checks.CheckMessage] = []
+    for name in sorted(n for n in dir(settings) if n.startswith("JWT_")):
+        if name in DEFAULTS:
+            continue
+        if name in FLASK_3X_SETTINGS:
+            messages.append(
+                warning(
+                    "W002",
+                    f"{name} is a flask-jwt-extended 3.x setting that has no effect.",
+                    hint=FLASK_3X_SETTINGS[name],
+                )
+            )
+            continue
+        close = difflib.get_close_matches(name, DEFAULTS, n=1, cutoff=0.85)
+        if close:
+            messages.append(
+                warning(
+                    "W001",
+                    f"{name} is not a setting of django_jwt_ext.",
+                    hint=f"Did you mean {close[0]}?",
+                )
+            )
+    return messages
+
+
+@checks.register()
+def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """W003: JWTMiddleware missing; E015: it comes after CsrfViewMiddleware."""
+    middleware = list(getattr(settings, "MIDDLEWARE", None) or [])
+    if MIDDLEWARE_PATH not in middleware:
+        return [
+            warning(
+                "W003",
+                f"{MIDDLEWARE_PATH} is not in MIDDLEWARE.",
+                hint="Without it, errors of verify_jwt_in_request() called in a view are "
+                "server errors, and POSTs carrying a JWT are refused by CsrfViewMiddleware.",
+            )
+        ]
+    if CSRF_MIDDLEWARE_PATH in middleware and middleware.index(
+        MIDDLEWARE_PATH
+    ) > middleware.index(CSRF_MIDDLEWARE_PATH):
+        return [
+            error(
+                "E015",
+                f"{MIDDLEWARE_PATH} must come before {CSRF_MIDDLEWARE_PATH} in MIDDLEWARE.",
+                hint="It tells the CSRF middleware which requests carry a JWT.",
+            )
+        ]
+    return []
+
+
+def settled(*options: str) -> bool:
+    """Tell whether every option reads without error (deploy checks skip broken ones)."""
+    return all(failure(option) is None for option in options)
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_deploy(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """Warn about settings that are valid but unsafe in production."""
+    messages: list[checks.CheckMessage] = []
+    cookies = settled("token_location") and "cookies" in config.token_location
+    if cookies and settled("cookie_secure") and not config.cookie_secure:
+        messages.append(
+            warning(
+                "W004",
+                "Token cookies are sent over plain HTTP: JWT_COOKIE_SECURE is False.",
+                hint="Set JWT_COOKIE_SECURE = True when serving over HTTPS.",
+            )
+        )
+    if cookies and settled("cookie_csrf_protect") and not config.cookie_csrf_protect:
+        messages.append(
+            warning(
+                "W006",
+                "Token cookies are accepted without the double-submit CSRF check: "
+                "JWT_COOKIE_CSRF_PROTECT is False.",
+                hint="Keep JWT_COOKIE_CSRF_PROTECT = True when tokens travel in cookies.",
+            )
+        )
+    messages.extend(check_hmac_key_length())
+    if settled("access_expires") and config.access_expires is False:
+        messages.append(
+            warning(
+                "W008",
+                "Access tokens never expire: JWT_ACCESS_TOKEN_EXPIRES is False.",
+                hint="A leaked access token stays usable until the key changes.",
+            )
+        )
+    return messages
+
+
+def check_hmac_key_length() -> list[checks.CheckMessage]:
+    """W005: an HMAC secret shorter than its hash output."""
+    if not settled("algorithm", "secret_key") or config.algorithm not in HMAC_MIN_BYTES:
+        return []
+    minimum = HMAC_MIN_BYTES[config.algorithm]
+    key = config.secret_key
+    length = len(key.encode() if isinstance(key, str) else key)
+    if length >= minimum:
+        return []
+    return [
+        warning(
+            "W005",
+            f"The {config.algorithm} secret key is {length} bytes; it needs at least {minimum}.",
+            hint="Set JWT_SECRET_KEY to a long random value (RFC 7518, section 3.2).",
+        )
+    ]
+

@@ -1,0 +1,119 @@
+"""The callbacks a :class:`~django_jwt_ext.JWTManager` uses until others are registered.
+
+Each returns what flask-jwt-extended 4.x's default returns, as a Django
+response where a response is due: JSON ``{JWT_ERROR_MESSAGE_KEY: message}``
+with flask-jwt-extended's status code.
+"""
+
+from http import HTTPStatus
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, JsonResponse
+
+from .config import config
+
+# RFC 9110 requires a challenge on every 401.
+WWW_AUTHENTICATE = 'Bearer realm="api"'
+
+
+def error_response(message: str, status: int) -> HttpResponse:
+    """Return ``{JWT_ERROR_MESSAGE_KEY: message}`` as JSON with ``status``."""
+    response = JsonResponse({config.error_msg_key: message}, status=status)
+    if status == HTTPStatus.UNAUTHORIZED:
+        response["WWW-Authenticate"] = WWW_AUTHENTICATE
+    return response
+
+
+def additional_claims(identity: Any) -> dict[str, Any]:
+    """Add no claims."""
+    return {}
+
+
+def additional_headers(identity: Any) -> dict[str, Any]:
+    """Add no header fields."""
+    return {}
+
+
+def decode_key(jwt_header: dict, jwt_data: dict) -> Any:
+    """Return ``JWT_PUBLIC_KEY`` for asymmetric algorithms, else the secret key."""
+    return config.decode_key
+
+
+def encode_key(identity: Any) -> Any:
+    """Return ``JWT_PRIVATE_KEY`` for asymmetric algorithms, else the secret key."""
+    return config.encode_key
+
+
+def user_identity(identity: Any) -> Any:
+    """Return ``str(pk)`` for a user-model instance, anything else unchanged."""
+    if isinstance(identity, get_user_model()):
+        return str(identity.pk)
+    return identity
+
+
+def token_in_blocklist(jwt_header: dict, jwt_data: dict) -> bool:
+    """Revoke nothing."""
+    return False
+
+
+def token_verification(jwt_header: dict, jwt_data: dict) -> bool:
+    """Accept every token."""
+    return True
+
+
+def load_user_by_pk(jwt_header: dict, jwt_data: dict) -> Any:
+    """Return the active user whose primary key is the token's identity, else ``None``.
+
+    An identity that cannot be a primary key of the user model (a string for
+    an integer key, a number out of the column's range) finds no user rather
+    than raising.
+    """
+    user_model = get_user_model()
+    pk_field = user_model._meta.pk
+    try:
+        pk = pk_field.to_python(jwt_data.get(config.identity_claim_key))
+        pk_field.run_validators(pk)
+        user = user_model._default_manager.get(pk=pk)
+    except (user_model.DoesNotExist, ValidationError, TypeError, ValueError, OverflowError):
+        return None
+    if not getattr(user, "is_active", True):
+        return None
+    return user
+
+
+def expired_token(jwt_header: dict, jwt_data: dict) -> HttpResponse:
+    """Return 401 ``Token has expired``."""
+    return error_response("Token has expired", HTTPStatus.UNAUTHORIZED)
+
+
+def invalid_token(reason: str) -> HttpResponse:
+    """Return 422 with the reason the token is invalid."""
+    return error_response(reason, HTTPStatus.UNPROCESSABLE_ENTITY)
+
+
+def unauthorized(reason: str) -> HttpResponse:
+    """Return 401 with the reason no usable token was found."""
+    return error_response(reason, HTTPStatus.UNAUTHORIZED)
+
+
+def needs_fresh_token(jwt_header: dict, jwt_data: dict) -> HttpResponse:
+    """Return 401 ``Fresh token required``."""
+    return error_response("Fresh token required", HTTPStatus.UNAUTHORIZED)
+
+
+def revoked_token(jwt_header: dict, jwt_data: dict) -> HttpResponse:
+    """Return 401 ``Token has been revoked``."""
+    return error_response("Token has been revoked", HTTPStatus.UNAUTHORIZED)
+
+
+def user_lookup_error(jwt_header: dict, jwt_data: dict) -> HttpResponse:
+    """Return 401 ``Error loading the user <identity>``."""
+    identity = jwt_data.get(config.identity_claim_key)
+    return error_response(f"Error loading the user {identity}", HTTPStatus.UNAUTHORIZED)
+
+
+def token_verification_failed(jwt_header: dict, jwt_data: dict) -> HttpResponse:
+    """Return 400 ``User claims verification failed``."""
+    return error_response("User claims verification failed", HTTPStatus.BAD_REQUEST)

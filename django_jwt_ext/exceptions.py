@@ -1,0 +1,82 @@
+"""Errors raised while locating, decoding and verifying a JWT.
+
+The names are flask-jwt-extended's, so code written against it catches the same
+classes. Every class derives from :class:`JWTExtendedException`; the active
+:class:`~django_jwt_ext.JWTManager` turns each into the response of the matching
+loader.
+"""
+
+from typing import Any
+
+import jwt
+
+
+class JWTExtendedException(Exception):
+    """Base class of every error of this app."""
+
+
+class JWTDecodeError(JWTExtendedException):
+    """The token cannot be decoded or one of its claims is invalid."""
+
+
+class InvalidHeaderError(JWTExtendedException):
+    """The header carrying the token is malformed."""
+
+
+class InvalidQueryParamError(JWTExtendedException):
+    """The query-string value carrying the token lacks the configured prefix."""
+
+
+class NoAuthorizationError(JWTExtendedException):
+    """No token was found where the request was expected to carry one."""
+
+
+class CSRFError(JWTExtendedException):
+    """The double-submit CSRF value is missing or does not match the token."""
+
+
+class WrongTokenError(JWTExtendedException):
+    """An access token was given where a refresh token is required, or the reverse."""
+
+
+class TokenStateError(JWTExtendedException):
+    """Base class of errors about a token that decoded correctly.
+
+    ``jwt_header`` and ``jwt_data`` hold the token's header and claims, which the
+    response loaders receive.
+    """
+
+    def __init__(self, message: str, jwt_header: dict[str, Any], jwt_data: dict[str, Any]):
+        super().__init__(message)
+        self.jwt_header = jwt_header
+        self.jwt_data = jwt_data
+
+
+class RevokedTokenError(TokenStateError):
+    """The token is revoked."""
+
+    def __init__(self, jwt_header: dict[str, Any], jwt_data: dict[str, Any]):
+        super().__init__("Token has been revoked", jwt_header, jwt_data)
+
+
+class FreshTokenRequired(TokenStateError):
+    """The view requires a fresh token and the token is not fresh."""
+
+
+class UserLookupError(TokenStateError):
+    """The user lookup found no (active) user for the token's identity."""
+
+
+class UserClaimsVerificationError(TokenStateError):
+    """The ``token_verification_loader`` callback refused the token."""
+
+
+class ExpiredSignatureError(TokenStateError, jwt.ExpiredSignatureError):
+    """The token's ``exp`` is in the past.
+
+    It is also a :class:`jwt.ExpiredSignatureError`, which is what
+    flask-jwt-extended raises, so existing ``except`` clauses keep working.
+    """
+
+    def __init__(self, jwt_header: dict[str, Any], jwt_data: dict[str, Any]):
+        super().__init__("Signature has expired", jwt_header, jwt_data)

@@ -1,0 +1,157 @@
+"""Find the encoded token in a request: headers, cookies, query string or JSON body.
+
+Each locator returns ``(encoded_token, csrf_value)`` or raises
+:class:`~django_jwt_ext.exceptions.NoAuthorizationError` when its location
+holds no token; any other error means a token was there and is refused.
+The rules and messages are flask-jwt-extended 4.x's.
+"""
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+from django.http import HttpRequest
+from django.http.request import RawPostDataException
+
+from .config import LOCATIONS, config
+from .csrf import meta_key, needs_double_submit, submitted_value
+from .exceptions import InvalidHeaderError, InvalidQueryParamError, NoAuthorizationError
+
+COMMA_SEPARATED = re.compile(r",\s*")
+
+
+class Found(NamedTuple):
+    """A token found in a request."""
+
+    location: str
+    encoded_token: Any
+    csrf_value: str | None
+
+
+def underlying(request: Any) -> HttpRequest:
+    """Return the Django request behind ``request`` (DRF wraps it in its own)."""
+    return getattr(request, "_request", request)
+
+
+def from_headers(request: HttpRequest, refresh: bool) -> tuple[str, None]:
+    name, kind = config.header_name, config.header_type
+    value = request.META.get(meta_key(name), "").strip(" \t,")
+    if not value:
+        raise NoAuthorizationError(f"Missing {name} Header")
+    if not kind:
+        parts = value.split()
+        if len(parts) != 1:
+            raise InvalidHeaderError(f"Bad {name} header. Expected '{name}: <JWT>'")
+        return parts[0], None
+    # The header may hold several comma-separated credentials; exactly one
+    # must be of our type.
+    candidates = [
+        field for field in COMMA_SEPARATED.split(value) if field.split()[:1] == [kind]
+    ]
+    if len(candidates) != 1:
+        raise NoAuthorizationError(
+            f"Missing '{kind}' type in '{name}' header. Expected '{name}: {kind} <JWT>'"
+        )
+    parts = candidates[0].split()
+    if len(parts) != 2:
+        raise InvalidHeaderError(f"Bad {name} header. Expected '{name}: {kind} <JWT>'")
+    return parts[1], None
+
+
+def from_cookies(request: HttpRequest, refresh: bool) -> tuple[str, str | None]:
+    if refresh:
+        cookie_name = config.refresh_cookie_name
+        header_name, field_name = config.refresh_csrf_header_name, config.refresh_csrf_field_name
+    else:
+        cookie_name = config.access_cookie_name
+        header_name, field_name = config.access_csrf_header_name, config.access_csrf_field_name
+    encoded_token = request.COOKIES.get(cookie_name)
+    if not encoded_token:
+        raise NoAuthorizationError(f'Missing cookie "{cookie_name}"')
+    if not needs_double_submit(request):
+        return encoded_token, None
+    return encoded_token, submitted_value(request, header_name, field_name)
+
+
+def from_query_string(request: HttpRequest, refresh: bool) -> tuple[str, None]:
+    name, prefix = config.query_string_name, config.query_string_value_prefix
+    value = request.GET.get(name)
+    if not value:
+        # "paramater" is flask-jwt-extended's spelling; clients match on it.
+        raise NoAuthorizationError(f"Missing '{name}' query paramater")
+    if not value.startswith(prefix):
+        raise InvalidQueryParamError(
+            f"Invalid value for query parameter '{name}'. "
+            f"Expected the value to start with '{prefix}'"
+        )
+    return value[len(prefix) :], None
+
+
+def is_json(request: HttpRequest) -> bool:
+    """Tell whether the body is declared as JSON (``application/json`` or ``+json``)."""
+    mimetype = request.META.get("CONTENT_TYPE", "").split(";", 1)[0].strip().lower()
+    return mimetype == "application/json" or (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    )
+
+
+def json_body(request: Any) -> Any:
+    """Return the parsed JSON body, or ``None`` when it is not valid JSON."""
+    try:
+        raw = request.body
+    except RawPostDataException:
+        # Django REST framework has consumed the stream; use what it parsed.
+        return getattr(request, "data", None)
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+
+
+def from_json(request: HttpRequest, refresh: bool) -> tuple[Any, None]:
+    if not is_json(request):
+        raise NoAuthorizationError("Invalid content-type. Must be application/json.")
+    key = config.refresh_json_key if refresh else config.json_key
+    data = json_body(request)
+    encoded_token = data.get(key) if isinstance(data, dict) else None
+    if not encoded_token:
+        raise NoAuthorizationError(f'Missing "{key}" key in json data.')
+    return encoded_token, None
+
+
+LOCATORS: dict[str, Callable[[HttpRequest, bool], tuple[Any, str | None]]] = {
+    "headers": from_headers,
+    "cookies": from_cookies,
+    "query_string": from_query_string,
+    "json": from_json,
+}
+
+
+def check_locations(locations: Sequence[str]) -> None:
+    """Raise ``ValueError`` unless every entry of ``locations`` is a location name."""
+    for location in locations:
+        if location not in LOCATIONS:
+            raise ValueError(f"{location!r} is not a valid location; use one of {LOCATIONS}")
+
+
+def locate(request: HttpRequest, locations: Sequence[str], refresh: bool) -> Found:
+    """Return the token from the first of ``locations`` that holds one.
+
+    :raises NoAuthorizationError: no location holds a token; with several
+        locations the message lists each one's reason.
+    """
+    reasons = []
+    for location in locations:
+        try:
+            encoded_token, csrf_value = LOCATORS[location](request, refresh)
+        except NoAuthorizationError as exc:
+            reasons.append(str(exc))
+        else:
+            return Found(location, encoded_token, csrf_value)
+    if len(locations) > 1:
+        raise NoAuthorizationError(
+            f"Missing JWT in {', '.join(locations[:-1])} or {locations[-1]} "
+            f"({'; '.join(reasons)})"
+        )
+    raise NoAuthorizationError(reasons[0])

@@ -1,0 +1,336 @@
+"""The JWTManager: the callbacks that decide how tokens are made and judged."""
+
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+from typing import Any, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.signals import setting_changed
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.utils.module_loading import import_string
+
+from . import defaults
+from .config import config
+from .exceptions import (
+    CSRFError,
+    ExpiredSignatureError,
+    FreshTokenRequired,
+    JWTDecodeError,
+    JWTExtendedException,
+    NoAuthorizationError,
+    RevokedTokenError,
+    UserClaimsVerificationError,
+    UserLookupError,
+)
+from .tokens import Claims, Header, decode_jwt, encode_jwt, peek
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Callbacks:
+    """The callbacks in use, one per loader, named after it without ``_loader``."""
+
+    additional_claims: Callable[[Any], dict] = defaults.additional_claims
+    additional_headers: Callable[[Any], dict] = defaults.additional_headers
+    decode_key: Callable[[Header, Claims], Any] = defaults.decode_key
+    encode_key: Callable[[Any], Any] = defaults.encode_key
+    expired_token: Callable[[Header, Claims], HttpResponse] = defaults.expired_token
+    invalid_token: Callable[[str], HttpResponse] = defaults.invalid_token
+    needs_fresh_token: Callable[[Header, Claims], HttpResponse] = defaults.needs_fresh_token
+    revoked_token: Callable[[Header, Claims], HttpResponse] = defaults.revoked_token
+    token_in_blocklist: Callable[[Header, Claims], bool] = defaults.token_in_blocklist
+    token_verification: Callable[[Header, Claims], bool] = defaults.token_verification
+    token_verification_failed: Callable[[Header, Claims], HttpResponse] = (
+        defaults.token_verification_failed
+    )
+    unauthorized: Callable[[str], HttpResponse] = defaults.unauthorized
+    user_identity: Callable[[Any], Any] = defaults.user_identity
+    user_lookup: Callable[[Header, Claims], Any] | None = None
+    user_lookup_error: Callable[[Header, Claims], HttpResponse] = defaults.user_lookup_error
+
+
+def warn_renamed(old: str, new: str) -> None:
+    warnings.warn(
+        f"JWTManager.{old} is deprecated; use JWTManager.{new} "
+        f"(flask-jwt-extended 4.x name).",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+
+
+class JWTManager:
+    """Hold the loader callbacks of flask-jwt-extended 4.x.
+
+    Create one in your project, register callbacks with its loader decorators
+    and name it in the ``JWT_MANAGER`` setting::
+
+        jwt = JWTManager()
+
+        @jwt.additional_claims_loader
+        def add_claims(identity):
+            return {"role": "admin"}
+
+    Every loader returns the callback unchanged, so it can be used as a
+    decorator.
+    """
+
+    def __init__(self) -> None:
+        self.callbacks = Callbacks()
+
+    # Loaders (flask-jwt-extended 4.x).
+
+    def additional_claims_loader(self, callback: F) -> F:
+        """Register ``callback(identity) -> dict`` of claims added to every new token."""
+        self.callbacks.additional_claims = callback
+        return callback
+
+    def additional_headers_loader(self, callback: F) -> F:
+        """Register ``callback(identity) -> dict`` of JOSE header fields for new tokens."""
+        self.callbacks.additional_headers = callback
+        return callback
+
+    def decode_key_loader(self, callback: F) -> F:
+        """Register ``callback(jwt_header, jwt_data) -> key`` that verifies a token.
+
+        It receives the token's *unverified* header and claims.
+        """
+        self.callbacks.decode_key = callback
+        return callback
+
+    def encode_key_loader(self, callback: F) -> F:
+        """Register ``callback(identity) -> key`` that signs new tokens."""
+        self.callbacks.encode_key = callback
+        return callback
+
+    def expired_token_loader(self, callback: F) -> F:
+        """Register ``callback(jwt_header, jwt_data) -> HttpResponse`` for expired tokens."""
+        self.callbacks.expired_token = callback
+        return callback
+
+    def invalid_token_loader(self, callback: F) -> F:
+        """Register ``callback(reason: str) -> HttpResponse`` for invalid tokens."""
+        self.callbacks.invalid_token = callback
+        return callback
+
+    def needs_fresh_token_loader(self, callback: F) -> F:
+        """Register ``callback(jwt_header, jwt_data) -> HttpResponse`` for non-fresh tokens."""
+        self.callbacks.needs_fresh_token = callback
+        return callback
+
+    def revoked_token_loader(self, callback: F) -> F:
+        """Register ``callback(jwt_header, jwt_data) -> HttpResponse`` for revoked tokens."""
+        self.callbacks.revoked_token = callback
+        return callback
+
+    def token_in_blocklist_loader(self, callback: F) -> F:
+        """Register ``callback(jwt_header, jwt_data) -> bool``: ``True`` means revoked."""
+        self.callbacks.token_in_blocklist = callback
+        return callback
+
+    def token_verification_loader(self, callback: F) -> F:
+        """Register ``callback(jwt_header, jwt_data) -> bool``: ``False`` refuses the token."""
+        self.callbacks.token_verification = callback
+        return callback
+
+    def token_verification_failed_loader(self, callback: F) -> F:
+        """Register ``callback(jwt_header, jwt_data) -> HttpResponse`` for refused tokens."""
+        self.callbacks.token_verification_failed = callback
+        return callback
+
+    def unauthorized_loader(self, callback: F) -> F:
+        """Register ``callback(reason: str) -> HttpResponse`` for requests without a token."""
+        self.callbacks.unauthorized = callback
+        return callback
+
+    def user_identity_loader(self, callback: F) -> F:
+        """Register ``callback(identity) -> value`` stored in the identity claim."""
+        self.callbacks.user_identity = callback
+        return callback
+
+    def user_lookup_loader(self, callback: F) -> F:
+        """Register ``callback(jwt_header, jwt_data) -> user or None``.
+
+        It replaces the built-in lookup of ``JWT_USER_LOOKUP``; ``None`` refuses
+        the request with the ``user_lookup_error_loader`` response.
+        """
+        self.callbacks.user_lookup = callback
+        return callback
+
+    def user_lookup_error_loader(self, callback: F) -> F:
+        """Register ``callback(jwt_header, jwt_data) -> HttpResponse`` for unknown users."""
+        self.callbacks.user_lookup_error = callback
+        return callback
+
+    # flask-jwt-extended 3.x names, adapted to the 4.x callbacks.
+
+    def user_claims_loader(self, callback: F) -> F:
+        """Deprecated 3.x name of :meth:`additional_claims_loader`."""
+        warn_renamed("user_claims_loader", "additional_claims_loader")
+        self.callbacks.additional_claims = callback
+        return callback
+
+    def user_loader_callback_loader(self, callback: F) -> F:
+        """Deprecated 3.x name of :meth:`user_lookup_loader`; ``callback(identity)``."""
+        warn_renamed("user_loader_callback_loader", "user_lookup_loader")
+        self.callbacks.user_lookup = lambda jwt_header, jwt_data: callback(
+            jwt_data[config.identity_claim_key]
+        )
+        return callback
+
+    def user_loader_error_loader(self, callback: F) -> F:
+        """Deprecated 3.x name of :meth:`user_lookup_error_loader`; ``callback(identity)``."""
+        warn_renamed("user_loader_error_loader", "user_lookup_error_loader")
+        self.callbacks.user_lookup_error = lambda jwt_header, jwt_data: callback(
+            jwt_data[config.identity_claim_key]
+        )
+        return callback
+
+    def token_in_blacklist_loader(self, callback: F) -> F:
+        """Deprecated 3.x name of :meth:`token_in_blocklist_loader`; ``callback(claims)``."""
+        warn_renamed("token_in_blacklist_loader", "token_in_blocklist_loader")
+        self.callbacks.token_in_blocklist = lambda jwt_header, jwt_data: callback(jwt_data)
+        return callback
+
+    def claims_verification_loader(self, callback: F) -> F:
+        """Deprecated 3.x name of :meth:`token_verification_loader`; ``callback(claims)``."""
+        warn_renamed("claims_verification_loader", "token_verification_loader")
+        self.callbacks.token_verification = lambda jwt_header, jwt_data: callback(jwt_data)
+        return callback
+
+    def claims_verification_failed_loader(self, callback: F) -> F:
+        """Deprecated 3.x name of :meth:`token_verification_failed_loader`; ``callback()``."""
+        warn_renamed("claims_verification_failed_loader", "token_verification_failed_loader")
+        self.callbacks.token_verification_failed = lambda jwt_header, jwt_data: callback()
+        return callback
+
+    # What the rest of the app asks of the manager.
+
+    @property
+    def user_lookup(self) -> Callable[[Header, Claims], Any] | None:
+        """Return the user lookup in use: the registered one, else ``JWT_USER_LOOKUP``'s."""
+        if self.callbacks.user_lookup is not None:
+            return self.callbacks.user_lookup
+        if config.user_lookup == "model":
+            return defaults.load_user_by_pk
+        return None
+
+    def encode(
+        self,
+        identity: Any,
+        token_type: str,
+        *,
+        fresh: bool | float | timedelta = False,
+        expires_delta: timedelta | int | bool | None = None,
+        claims: dict[str, Any] | None = None,
+        headers: dict[str, Any] | None = None,
+    ) -> str:
+        """Return a new signed token of ``token_type`` (``"access"`` or ``"refresh"``)."""
+        header_fields = dict(self.callbacks.additional_headers(identity) or {})
+        if headers:
+            header_fields.update(headers)
+        extra_claims = dict(self.callbacks.additional_claims(identity) or {})
+        if claims:
+            extra_claims.update(claims)
+        if expires_delta is None:
+            expires_delta = (
+                config.access_expires if token_type == "access" else config.refresh_expires
+            )
+        elif type(expires_delta) is int:
+            expires_delta = timedelta(seconds=expires_delta)
+        return encode_jwt(
+            identity=self.callbacks.user_identity(identity),
+            token_type=token_type,
+            key=self.callbacks.encode_key(identity),
+            algorithm=config.algorithm,
+            identity_claim_key=config.identity_claim_key,
+            fresh=fresh,
+            expires_delta=expires_delta,
+            csrf=config.cookie_csrf_protect,
+            nbf=config.encode_nbf,
+            audience=config.encode_audience,
+            issuer=config.encode_issuer,
+            claims=extra_claims,
+            headers=header_fields,
+            json_encoder=DjangoJSONEncoder,
+        )
+
+    def decode(
+        self, encoded_token: str, csrf_value: str | None = None, allow_expired: bool = False
+    ) -> tuple[Header, Claims]:
+        """Verify ``encoded_token`` with the settings and return its header and claims."""
+        if not isinstance(encoded_token, str):
+            raise JWTDecodeError("Invalid token type. Token must be a str")
+        if len(encoded_token) > config.max_token_size:
+            raise JWTDecodeError(
+                f"Token is larger than the maximum of {config.max_token_size} characters"
+            )
+        if self.callbacks.decode_key is defaults.decode_key:
+            key = config.decode_key
+        else:
+            key = self.callbacks.decode_key(*peek(encoded_token))
+        return decode_jwt(
+            encoded_token,
+            key=key,
+            algorithms=config.decode_algorithms,
+            identity_claim_key=config.identity_claim_key,
+            audience=config.decode_audience,
+            issuer=config.decode_issuer,
+            leeway=config.leeway,
+            verify_sub=config.verify_sub,
+            allow_expired=allow_expired,
+            csrf_value=csrf_value,
+        )
+
+    def error_response(self, error: JWTExtendedException) -> HttpResponse:
+        """Return the response of the loader that handles ``error``."""
+        callbacks = self.callbacks
+        if isinstance(error, NoAuthorizationError | CSRFError):
+            return callbacks.unauthorized(str(error))
+        if isinstance(error, ExpiredSignatureError):
+            return callbacks.expired_token(error.jwt_header, error.jwt_data)
+        if isinstance(error, FreshTokenRequired):
+            return callbacks.needs_fresh_token(error.jwt_header, error.jwt_data)
+        if isinstance(error, RevokedTokenError):
+            return callbacks.revoked_token(error.jwt_header, error.jwt_data)
+        if isinstance(error, UserLookupError):
+            return callbacks.user_lookup_error(error.jwt_header, error.jwt_data)
+        if isinstance(error, UserClaimsVerificationError):
+            return callbacks.token_verification_failed(error.jwt_header, error.jwt_data)
+        # JWTDecodeError, InvalidHeaderError, InvalidQueryParamError, WrongTokenError.
+        return callbacks.invalid_token(str(error))
+
+
+default_manager = JWTManager()
+
+
+@lru_cache(maxsize=None)
+def import_manager(path: str) -> JWTManager:
+    """Import the manager at dotted ``path``."""
+    try:
+        manager = import_string(path)
+    except ImportError as exc:
+        raise ImproperlyConfigured(f"JWT_MANAGER {path!r} cannot be imported: {exc}") from exc
+    if not isinstance(manager, JWTManager):
+        raise ImproperlyConfigured(
+            f"JWT_MANAGER must name a JWTManager instance; {path!r} is {manager!r}."
+        )
+    return manager
+
+
+def forget_managers(**kwargs: Any) -> None:
+    """Re-import ``JWT_MANAGER`` after a settings change (tests swap managers)."""
+    import_manager.cache_clear()
+
+
+setting_changed.connect(forget_managers, dispatch_uid="django_jwt_ext.manager")
+
+
+def get_jwt_manager() -> JWTManager:
+    """Return the active manager: the one ``JWT_MANAGER`` names, else the default one."""
+    path = config.manager_path
+    return default_manager if path is None else import_manager(path)

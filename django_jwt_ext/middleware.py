@@ -1,0 +1,57 @@
+"""JWTMiddleware: responses for hand-called verification, and CSRF for JWT credentials."""
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.deprecation import MiddlewareMixin
+
+from .decorators import REQUIREMENTS_ATTR
+from .exceptions import JWTExtendedException, NoAuthorizationError
+from .manager import get_jwt_manager
+from .pipeline import Requirements, find_token
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+
+
+def requirements_of(view: Any, method: str) -> Requirements | None:
+    """Return what the view that handles ``method`` demands, ``None`` if unprotected."""
+    requirements = getattr(view, REQUIREMENTS_ATTR, None)
+    if requirements is None and hasattr(view, "view_class"):
+        handler = getattr(view.view_class, method.lower(), None)
+        requirements = getattr(handler, REQUIREMENTS_ATTR, None)
+    return requirements
+
+
+class JWTMiddleware(MiddlewareMixin):
+    """Put this before ``CsrfViewMiddleware``.
+
+    * A protected view whose request carries its JWT is exempt from Django's
+      CSRF check: a token in a header, the query string or a JSON body is the
+      credential itself, and a token in a cookie is guarded by the
+      double-submit check of the pipeline instead. A request without a token
+      keeps Django's CSRF protection.
+    * Errors of :func:`~django_jwt_ext.verify_jwt_in_request` called inside a
+      view become the same responses ``@jwt_required`` gives.
+    """
+
+    def process_view(
+        self, request: HttpRequest, view: Any, view_args: Any, view_kwargs: Any
+    ) -> None:
+        if request.method in SAFE_METHODS or getattr(view, "csrf_exempt", False):
+            return
+        requirements = requirements_of(view, request.method or "")
+        if requirements is None:
+            return
+        try:
+            find_token(request, requirements)
+        except NoAuthorizationError:
+            return  # No JWT: Django's CSRF check applies as usual.
+        except JWTExtendedException:
+            pass  # A JWT that will be refused: the view answers, not CSRF.
+        # The flag CsrfViewMiddleware sets once it has accepted a request.
+        request.csrf_processing_done = True  # type: ignore[attr-defined]
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, JWTExtendedException):
+            return get_jwt_manager().error_response(exception)
+        return None

@@ -1,0 +1,204 @@
+"""The verification pipeline shared by every adapter.
+
+locate -> decode -> type -> fresh -> revoked -> custom verification -> user,
+in flask-jwt-extended 4.x's order. The decorators, the middleware and the
+Django REST framework classes all call :func:`verify`; none repeats a step.
+"""
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+
+from .config import config
+from .exceptions import (
+    FreshTokenRequired,
+    JWTExtendedException,
+    NoAuthorizationError,
+    RevokedTokenError,
+    UserClaimsVerificationError,
+    UserLookupError,
+    WrongTokenError,
+)
+from .locations import Found, check_locations, locate, underlying
+from .manager import get_jwt_manager
+from .tokens import Claims, Header
+
+# Attributes this app sets on the Django request.
+VERIFIED_ATTR = "jwt_ext"
+FOUND_ATTR = "jwt_ext_found"
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """What a view demands of the request's token (``jwt_required``'s arguments)."""
+
+    optional: bool = False
+    fresh: bool = False
+    refresh: bool = False
+    locations: tuple[str, ...] | None = None
+    verify_type: bool = True
+    skip_revocation_check: bool = False
+
+    @classmethod
+    def of(cls, locations: str | tuple[str, ...] | list[str] | None = None, **flags: bool):
+        """Build requirements, accepting one location name or several."""
+        if isinstance(locations, str):
+            locations = (locations,)
+        if locations:
+            check_locations(locations)
+        return cls(locations=tuple(locations) if locations else None, **flags)
+
+    @property
+    def token_locations(self) -> tuple[str, ...]:
+        return self.locations or config.token_location
+
+
+@dataclass(frozen=True)
+class VerifiedJWT:
+    """What the pipeline learnt about a request, stored on it for the helpers."""
+
+    header: Header
+    claims: Claims
+    location: str | None
+    user: Any = None
+    # False when no user lookup is configured: get_current_user() has nothing to give.
+    user_loaded: bool = True
+
+
+def find_token(request: Any, requirements: Requirements) -> Found:
+    """Locate the token, once per request and requirements.
+
+    The middleware locates before Django's CSRF check and the view verifies
+    after it; remembering the outcome spares a second parse of the body.
+    """
+    key = (requirements.token_locations, requirements.refresh)
+    cache = underlying(request).__dict__.setdefault(FOUND_ATTR, {})
+    outcome = cache.get(key)
+    if outcome is None:
+        try:
+            outcome = locate(request, *key)
+        except JWTExtendedException as exc:
+            outcome = exc
+        cache[key] = outcome
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def check_type(claims: Claims, refresh: bool) -> None:
+    if not refresh and claims["type"] == "refresh":
+        raise WrongTokenError("Only non-refresh tokens are allowed")
+    if refresh and claims["type"] != "refresh":
+        raise WrongTokenError("Only refresh tokens are allowed")
+
+
+def check_fresh(header: Header, claims: Claims) -> None:
+    fresh = claims["fresh"]
+    if fresh is True:
+        return
+    # A number is the timestamp until which the token is fresh.
+    if type(fresh) in (int, float) and fresh >= time.time():
+        return
+    raise FreshTokenRequired("Fresh token required", header, claims)
+
+
+def remember(request: Any, verified: VerifiedJWT) -> None:
+    """Store ``verified`` on the request and make its user ``request.user``."""
+    setattr(underlying(request), VERIFIED_ATTR, verified)
+    if verified.user is not None:
+        # DRF's Request passes this on to the Django request it wraps.
+        request.user = verified.user
+        if hasattr(underlying(request), "auser"):
+            underlying(request).auser = user_coroutine(verified.user)
+
+
+def user_coroutine(user: Any):
+    async def auser() -> Any:
+        return user
+
+    return auser
+
+
+def verify(request: Any, requirements: Requirements) -> VerifiedJWT | None:
+    """Run the pipeline; store and return what it found, ``None`` for OPTIONS.
+
+    :raises JWTExtendedException: the request does not meet ``requirements``.
+    """
+    if request.method in config.exempt_methods:
+        return None
+    try:
+        found = find_token(request, requirements)
+    except NoAuthorizationError:
+        if not requirements.optional:
+            raise
+        verified = VerifiedJWT(header={}, claims={}, location=None)
+        remember(request, verified)
+        return verified
+
+    manager = get_jwt_manager()
+    callbacks = manager.callbacks
+    header, claims = manager.decode(found.encoded_token, found.csrf_value)
+    if requirements.verify_type:
+        check_type(claims, requirements.refresh)
+    if requirements.fresh:
+        check_fresh(header, claims)
+    if not requirements.skip_revocation_check and callbacks.token_in_blocklist(header, claims):
+        raise RevokedTokenError(header, claims)
+    if not callbacks.token_verification(header, claims):
+        raise UserClaimsVerificationError("User claims verification failed", header, claims)
+
+    user, lookup = None, manager.user_lookup
+    if lookup is not None:
+        user = lookup(header, claims)
+        if user is None:
+            identity = claims.get(config.identity_claim_key)
+            raise UserLookupError(f"user_lookup returned None for {identity}", header, claims)
+    verified = VerifiedJWT(header, claims, found.location, user, user_loaded=lookup is not None)
+    remember(request, verified)
+    return verified
+
+
+def refusal(request: Any, requirements: Requirements) -> HttpResponse | None:
+    """Run the pipeline; return the error response, or ``None`` when the request passes."""
+    try:
+        verify(request, requirements)
+    except JWTExtendedException as exc:
+        return get_jwt_manager().error_response(exc)
+    return None
+
+
+def verify_jwt_in_request(
+    request: HttpRequest,
+    optional: bool = False,
+    fresh: bool = False,
+    refresh: bool = False,
+    locations: str | list[str] | tuple[str, ...] | None = None,
+    verify_type: bool = True,
+    skip_revocation_check: bool = False,
+) -> tuple[Header, Claims] | None:
+    """Verify the JWT of ``request`` and return ``(jwt_header, jwt_data)``.
+
+    :param optional: a request without any token passes (and ``None`` is returned).
+    :param fresh: require a fresh token.
+    :param refresh: require a refresh token instead of an access token.
+    :param locations: where to look (a name or a list); default ``JWT_TOKEN_LOCATION``.
+    :param verify_type: check the token type against ``refresh``.
+    :param skip_revocation_check: do not ask the ``token_in_blocklist_loader``.
+    :raises JWTExtendedException: the request is refused; the
+        :class:`~django_jwt_ext.middleware.JWTMiddleware` turns it into the
+        loader's response.
+    """
+    requirements = Requirements.of(
+        locations,
+        optional=optional,
+        fresh=fresh,
+        refresh=refresh,
+        verify_type=verify_type,
+        skip_revocation_check=skip_revocation_check,
+    )
+    verified = verify(request, requirements)
+    if verified is None or verified.location is None:
+        return None
+    return verified.header, verified.claims

@@ -1,0 +1,185 @@
+"""Encode and decode JWTs with flask-jwt-extended 4.x's claims layout.
+
+Pure functions over PyJWT: every input is an argument and nothing here reads
+Django settings, so they are testable without a configured project.
+"""
+
+import hmac
+import json
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+import jwt
+
+from .exceptions import CSRFError, ExpiredSignatureError, JWTDecodeError
+
+Claims = dict[str, Any]
+Header = dict[str, Any]
+
+# Raised by PyJWT outside InvalidTokenError when the token's algorithm does not
+# fit the key (an HMAC secret offered to RS256, an RSA key object to HS256...).
+KEY_MISMATCH_ERRORS = (jwt.PyJWTError, TypeError, ValueError)
+KEY_MISMATCH_MESSAGE = "The token's algorithm cannot be used with the configured key"
+
+
+def encode_jwt(
+    *,
+    identity: Any,
+    token_type: str,
+    key: Any,
+    algorithm: str,
+    identity_claim_key: str = "sub",
+    fresh: bool | float | timedelta = False,
+    expires_delta: timedelta | bool | None = None,
+    csrf: bool = False,
+    nbf: bool = True,
+    audience: str | Iterable[str] | None = None,
+    issuer: str | None = None,
+    claims: Mapping[str, Any] | None = None,
+    headers: Mapping[str, Any] | None = None,
+    json_encoder: type[json.JSONEncoder] | None = None,
+) -> str:
+    """Return a signed token holding the standard claims, then ``claims``.
+
+    :param fresh: ``True``/``False``, or a ``timedelta`` stored as the
+        timestamp until which the token counts as fresh.
+    :param expires_delta: lifetime of the token; ``False`` or ``None`` means
+        no ``exp`` claim.
+    :param csrf: add a random ``csrf`` claim for the double-submit check.
+    :param claims: extra claims, merged last (they override the standard ones).
+    :param headers: extra JOSE header fields, merged after ``alg`` and ``typ``.
+    """
+    now = datetime.now(timezone.utc)
+    if isinstance(fresh, timedelta):
+        fresh = (now + fresh).timestamp()
+    payload: Claims = {
+        "fresh": fresh,
+        "iat": now,
+        "jti": str(uuid.uuid4()),
+        "type": token_type,
+        identity_claim_key: identity,
+    }
+    if nbf:
+        payload["nbf"] = now
+    if csrf:
+        payload["csrf"] = str(uuid.uuid4())
+    if audience:
+        payload["aud"] = audience if isinstance(audience, str) else list(audience)
+    if issuer:
+        payload["iss"] = issuer
+    if expires_delta is not None and expires_delta is not False:
+        payload["exp"] = now + expires_delta
+    if claims:
+        payload.update(claims)
+    return jwt.encode(
+        payload,
+        key,
+        algorithm=algorithm,
+        headers=dict(headers) if headers else None,
+        json_encoder=json_encoder,
+    )
+
+
+def decode_jwt(
+    encoded_token: str,
+    *,
+    key: Any,
+    algorithms: Iterable[str],
+    identity_claim_key: str = "sub",
+    audience: str | Iterable[str] | None = None,
+    issuer: str | None = None,
+    leeway: float | timedelta = 0,
+    verify_sub: bool = True,
+    allow_expired: bool = False,
+    csrf_value: str | None = None,
+) -> tuple[Header, Claims]:
+    """Verify ``encoded_token`` and return its header and claims.
+
+    Claims that tokens made elsewhere may lack get flask-jwt-extended's
+    defaults: ``type`` ``"access"``, ``fresh`` ``False``, ``jti`` ``None``.
+
+    :param csrf_value: when given, the token's ``csrf`` claim must equal it.
+    :raises ExpiredSignatureError: the signature is valid but ``exp`` passed;
+        the exception carries the header and claims.
+    :raises JWTDecodeError: any other reason the token is not valid, with
+        PyJWT's message.
+    :raises CSRFError: ``csrf_value`` does not match the token.
+    """
+    options = {"verify_aud": audience is not None, "verify_sub": verify_sub}
+    if allow_expired:
+        options["verify_exp"] = False
+    try:
+        decoded = jwt.decode_complete(
+            encoded_token,
+            key,
+            algorithms=list(algorithms),
+            audience=audience,
+            issuer=issuer,
+            leeway=leeway,
+            options=options,  # type: ignore[arg-type]
+        )
+    except jwt.ExpiredSignatureError:
+        header, claims = decode_jwt(
+            encoded_token,
+            key=key,
+            algorithms=algorithms,
+            identity_claim_key=identity_claim_key,
+            audience=audience,
+            issuer=issuer,
+            leeway=leeway,
+            verify_sub=verify_sub,
+            allow_expired=True,
+        )
+        raise ExpiredSignatureError(header, claims) from None
+    except jwt.InvalidTokenError as exc:
+        raise JWTDecodeError(str(exc)) from exc
+    except KEY_MISMATCH_ERRORS as exc:
+        raise JWTDecodeError(KEY_MISMATCH_MESSAGE) from exc
+
+    claims = decoded["payload"]
+    if identity_claim_key not in claims:
+        raise JWTDecodeError(f"Missing claim: {identity_claim_key}")
+    claims.setdefault("type", "access")
+    claims.setdefault("fresh", False)
+    claims.setdefault("jti", None)
+    if csrf_value:
+        if "csrf" not in claims:
+            raise JWTDecodeError("Missing claim: csrf")
+        if not same_secret(claims["csrf"], csrf_value):
+            raise CSRFError("CSRF double submit tokens do not match")
+    return decoded["header"], claims
+
+
+def peek(encoded_token: str) -> tuple[Header, Claims]:
+    """Return a token's header and claims without verifying anything.
+
+    For choosing a decode key before verification; never trust the result.
+    """
+    try:
+        decoded = jwt.decode_complete(encoded_token, options={"verify_signature": False})
+    except jwt.InvalidTokenError as exc:
+        raise JWTDecodeError(str(exc)) from exc
+    return decoded["header"], decoded["payload"]
+
+
+def unverified_header(encoded_token: str) -> Header:
+    """Return a token's JOSE header without verifying the token."""
+    try:
+        return jwt.get_unverified_header(encoded_token)
+    except jwt.InvalidTokenError as exc:
+        raise JWTDecodeError(str(exc)) from exc
+
+
+def same_secret(expected: Any, given: Any) -> bool:
+    """Compare two secret strings in constant time; anything but two strings differs.
+
+    Encoding first lets non-ASCII input (which ``hmac.compare_digest`` refuses
+    as ``str``) be compared instead of raising.
+    """
+    if not isinstance(expected, str) or not isinstance(given, str):
+        return False
+    return hmac.compare_digest(
+        expected.encode("utf-8", "surrogatepass"), given.encode("utf-8", "surrogatepass")
+    )

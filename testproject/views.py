@@ -1,0 +1,62 @@
+"""The demo's views: how a project issues tokens and protects views."""
+
+import json
+from datetime import timedelta
+
+from django.contrib.auth import authenticate
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from django_jwt_ext import (
+    create_access_token,
+    create_refresh_token,
+    get_current_user,
+    get_jwt,
+    get_jwt_identity,
+    jwt_required,
+)
+
+
+def credentials(request):
+    """Return the posted credentials from a JSON or form body."""
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body)
+        except ValueError:
+            data = None
+        return data if isinstance(data, dict) else {}
+    return request.POST
+
+
+# literalinclude-start: login
+@csrf_exempt  # A login form has no token yet; there is nothing to forge.
+@require_POST
+def login(request):
+    data = credentials(request)
+    user = authenticate(
+        request, username=data.get("username"), password=data.get("password")
+    )
+    if user is None:
+        return JsonResponse({"msg": "Bad username or password"}, status=401)
+    lifetime = data.get("expires_in")  # Demo only: lets the walk-through show expiry.
+    access_token = create_access_token(
+        user,
+        fresh=True,
+        expires_delta=timedelta(seconds=int(lifetime)) if str(lifetime).isdigit() else None,
+    )
+    refresh_token = create_refresh_token(user)
+    return JsonResponse({"access_token": access_token, "refresh_token": refresh_token})
+
+
+@jwt_required()
+def protected(request):
+    user = get_current_user(request)
+    return JsonResponse({"logged_in_as": user.get_username(), "claims": get_jwt(request)})
+
+
+@jwt_required(refresh=True)
+def refresh(request):
+    access_token = create_access_token(get_jwt_identity(request), fresh=False)
+    return JsonResponse({"access_token": access_token})
+# literalinclude-end: login

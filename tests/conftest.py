@@ -1,0 +1,45 @@
+import pytest
+from django.test import Client
+
+from django_jwt_ext import JWTManager, create_access_token, create_refresh_token
+from tests import managers
+
+# A 64-byte HMAC key: long enough for HS512 (RFC 7518 3.2).
+SECRET = "test-secret-0123456789abcdef0123456789abcdef0123456789abcdef0123"
+
+
+@pytest.fixture(autouse=True)
+def jwt_settings(settings):
+    """Start every test from the defaults of flask-jwt-extended plus a known secret."""
+    settings.JWT_SECRET_KEY = SECRET
+    settings.JWT_TOKEN_LOCATION = ["headers"]
+    settings.JWT_MANAGER = "tests.managers.active"
+    managers.active = JWTManager()
+    return settings
+
+
+@pytest.fixture
+def manager():
+    """The JWTManager active in this test, fresh for each test."""
+    return managers.active
+
+
+@pytest.fixture
+def user(django_user_model):
+    return django_user_model.objects.create_user("alice", password="alice-password")
+
+
+@pytest.fixture
+def access_token(user):
+    return create_access_token(user)
+
+
+@pytest.fixture
+def refresh_token(user):
+    return create_refresh_token(user)
+
+
+@pytest.fixture
+def csrf_client():
+    """A test client that enforces Django's CSRF checks, as browsers meet them."""
+    return Client(enforce_csrf_checks=True)

@@ -1,0 +1,52 @@
+"""Send a token the way each location expects it."""
+
+import json
+from typing import Any
+
+from django.test import Client
+
+from django_jwt_ext.config import config
+
+LOCATIONS = ("headers", "cookies", "query_string", "json")
+FLAVOURS = ("sync", "async", "cbv", "dispatch", "manual")
+
+
+def call(
+    client: Client,
+    path: str,
+    token: str | None = None,
+    location: str = "headers",
+    *,
+    method: str = "get",
+    refresh: bool = False,
+    csrf: str | None = None,
+    **extra: Any,
+) -> Any:
+    """Request ``path`` with ``token`` in ``location`` and return the response.
+
+    ``csrf`` is sent in the CSRF header of the matching token type.
+    """
+    kwargs: dict[str, Any] = dict(extra)
+    if csrf is not None:
+        header = config.refresh_csrf_header_name if refresh else config.access_csrf_header_name
+        kwargs["HTTP_" + header.upper().replace("-", "_")] = csrf
+    if token is not None:
+        if location == "headers":
+            kwargs["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        elif location == "cookies":
+            name = config.refresh_cookie_name if refresh else config.access_cookie_name
+            client.cookies[name] = token
+        elif location == "query_string":
+            separator = "&" if "?" in path else "?"
+            path = f"{path}{separator}{config.query_string_name}={token}"
+        elif location == "json":
+            key = config.refresh_json_key if refresh else config.json_key
+            kwargs["data"] = json.dumps({key: token})
+            kwargs["content_type"] = "application/json"
+        else:
+            raise ValueError(location)
+    return getattr(client, method)(path, **kwargs)
+
+
+def flavour_path(flavour: str, variant: str = "protected") -> str:
+    return f"/flavours/{flavour}/{variant}"
