@@ -6,7 +6,12 @@ from typing import Any
 
 from asgiref.sync import iscoroutinefunction, sync_to_async
 
-from .pipeline import Requirements, refusal
+from django.http import HttpResponse
+
+from .exceptions import JWTExtendedException
+from .locations import underlying
+from .manager import get_jwt_manager
+from .pipeline import Requirements, verify
 
 # The attribute that marks a protected view (read by JWTMiddleware).
 REQUIREMENTS_ATTR = "jwt_requirements"
@@ -19,6 +24,23 @@ def request_of(args: tuple[Any, ...]) -> Any:
     first and the request second.
     """
     return args[0] if hasattr(args[0], "META") else args[1]
+
+
+def refusal(request: Any, requirements: Requirements) -> HttpResponse | None:
+    """Run the pipeline; return the error response, or ``None`` when the request passes.
+
+    In a Django REST framework view the error is raised as a DRF exception
+    instead, so the project's exception handler sees it.
+    """
+    try:
+        verify(request, requirements)
+    except JWTExtendedException as exc:
+        if underlying(request) is not request:
+            from .drf_errors import api_exception  # DRF is installed: this is its Request.
+
+            raise api_exception(exc) from exc
+        return get_jwt_manager().error_response(exc)
+    return None
 
 
 def jwt_required(

@@ -9,7 +9,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
 from .config import config
 from .exceptions import (
@@ -158,15 +158,6 @@ def verify(request: Any, requirements: Requirements) -> VerifiedJWT | None:
     verified = VerifiedJWT(header, claims, found.location, user, user_loaded=lookup is not None)
     remember(request, verified)
     return verified
-
-
-def refusal(request: Any, requirements: Requirements) -> HttpResponse | None:
-    """Run the pipeline; return the error response, or ``None`` when the request passes."""
-    try:
-        verify(request, requirements)
-    except JWTExtendedException as exc:
-        return get_jwt_manager().error_response(exc)
-    return None
 
 
 def verify_jwt_in_request(

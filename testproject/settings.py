@@ -6,6 +6,7 @@ the local-memory cache to real servers; CI sets both.
 """
 
 import os
+from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -28,6 +29,25 @@ INSTALLED_APPS = [
     "django_jwt_ext",
     "testproject",
 ]
+
+# Django REST framework and drf-spectacular are optional: the demo and the core
+# tests run without them.
+HAS_DRF = find_spec("rest_framework") is not None
+HAS_SPECTACULAR = HAS_DRF and find_spec("drf_spectacular") is not None
+if HAS_DRF:
+    INSTALLED_APPS.append("rest_framework")
+if HAS_SPECTACULAR:
+    INSTALLED_APPS.append("drf_spectacular")
+
+# literalinclude-start: rest-framework
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["django_jwt_ext.authentication.JWTAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["django_jwt_ext.permissions.JWTRequired"],
+    "EXCEPTION_HANDLER": "django_jwt_ext.drf_errors.exception_handler",
+}
+# literalinclude-end: rest-framework
+if HAS_SPECTACULAR:
+    REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema"
 
 # literalinclude-start: middleware
 MIDDLEWARE = [

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import path
 
@@ -10,6 +11,18 @@ urlpatterns = [
     path("api/refresh", views.refresh, name="refresh"),
 ]
 
+builders = [flavours.build]
+if settings.HAS_DRF:
+    from . import drf_flavours
+
+    builders.append(drf_flavours.build)
+
 for variant, requirements in flavours.VARIANTS.items():
-    for flavour, view in flavours.build(**requirements).items():
-        urlpatterns.append(path(f"flavours/{flavour}/{variant}", view))
+    for build in builders:
+        for flavour, view in build(**requirements).items():
+            urlpatterns.append(path(f"flavours/{flavour}/{variant}", view))
+
+if settings.HAS_SPECTACULAR:
+    from drf_spectacular.views import SpectacularAPIView
+
+    urlpatterns.append(path("api/schema", SpectacularAPIView.as_view(), name="schema"))
