@@ -6,12 +6,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: demo test docs clean
+NODRF_VENV ?= .venv-nodrf
+
+.PHONY: demo test test-nodrf docs clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,drf]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,test-drf]"
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -22,8 +24,18 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# The core must work without Django REST framework installed.
+$(NODRF_VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(NODRF_VENV)
+	$(NODRF_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(NODRF_VENV)/bin/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+test-nodrf: $(NODRF_VENV)/.installed
+	$(NODRF_VENV)/bin/python -m pytest
+
 docs: $(STAMP)
 	$(BIN)/python -m sphinx -W --keep-going -n -b html docs docs/_build/html
 
 clean:
-	rm -rf $(VENV) docs/_build db.sqlite3 *.egg-info
+	rm -rf $(VENV) $(NODRF_VENV) docs/_build db.sqlite3 *.egg-info

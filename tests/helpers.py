@@ -1,6 +1,7 @@
 """Send a token the way each location expects it."""
 
 import json
+from importlib.util import find_spec
 from typing import Any
 
 from django.test import Client
@@ -50,3 +51,9 @@ def call(
 
 def flavour_path(flavour: str, variant: str = "protected") -> str:
     return f"/flavours/{flavour}/{variant}"
+
+
+HAS_DRF = find_spec("rest_framework") is not None
+DRF_FLAVOURS = ("drf-apiview", "drf-function", "drf-viewset", "drf-classes") if HAS_DRF else ()
+# Every flavour of testproject, Django REST framework's included when installed.
+ALL_FLAVOURS = FLAVOURS + DRF_FLAVOURS
