@@ -74,6 +74,10 @@ DEFAULTS: dict[str, Any] = {
     "JWT_MANAGER": None,
     "JWT_USER_LOOKUP": "model",
     "JWT_MAX_TOKEN_SIZE": 8192,
+    "JWT_REVOCATION_BACKEND": "django_jwt_ext.revocation.db.DatabaseBackend",
+    "JWT_REVOCATION_CACHE_ALIAS": "default",
+    "JWT_REVOCATION_FAIL_OPEN": False,
+    "JWT_REFRESH_TOKEN_ROTATION": False,
 }
 
 
@@ -431,6 +435,25 @@ class Config:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise invalid("JWT_MAX_TOKEN_SIZE", "a positive number of characters", value)
         return value
+
+
+    # Revocation.
+
+    @cached_property
+    def revocation_backend(self) -> str:
+        return read_name("JWT_REVOCATION_BACKEND")
+
+    @cached_property
+    def revocation_cache_alias(self) -> str:
+        return read_name("JWT_REVOCATION_CACHE_ALIAS")
+
+    @cached_property
+    def revocation_fail_open(self) -> bool:
+        return read_bool("JWT_REVOCATION_FAIL_OPEN")
+
+    @cached_property
+    def refresh_token_rotation(self) -> bool:
+        return read_bool("JWT_REFRESH_TOKEN_ROTATION")
 
 
 config = Config()

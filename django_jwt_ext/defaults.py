@@ -9,10 +9,11 @@ from http import HTTPStatus
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse, JsonResponse
 
+from . import revocation
 from .config import config
+from .users import is_active, users_with_pk
 
 # RFC 9110 requires a challenge on every 401.
 WWW_AUTHENTICATE = 'Bearer realm="api"'
@@ -54,8 +55,8 @@ def user_identity(identity: Any) -> Any:
 
 
 def token_in_blocklist(jwt_header: dict, jwt_data: dict) -> bool:
-    """Revoke nothing."""
-    return False
+    """Ask the built-in store (``JWT_REVOCATION_BACKEND``)."""
+    return revocation.is_token_revoked(jwt_data)
 
 
 def token_verification(jwt_header: dict, jwt_data: dict) -> bool:
@@ -64,23 +65,22 @@ def token_verification(jwt_header: dict, jwt_data: dict) -> bool:
 
 
 def load_user_by_pk(jwt_header: dict, jwt_data: dict) -> Any:
-    """Return the active user whose primary key is the token's identity, else ``None``.
+    """Return the active user whose primary key is the token's identity, else ``None``."""
+    users = users_with_pk(jwt_data.get(config.identity_claim_key))
+    user = None if users is None else revocation.reaching_store(users.first)
+    return user if user is not None and is_active(user) else None
 
-    An identity that cannot be a primary key of the user model (a string for
-    an integer key, a number out of the column's range) finds no user rather
-    than raising.
+
+def user_and_revocation(jwt_data: dict) -> tuple[Any, bool]:
+    """Do :func:`load_user_by_pk` and the built-in revocation check in one round trip.
+
+    Return ``(active user or None, revoked)``.
     """
-    user_model = get_user_model()
-    pk_field = user_model._meta.pk
-    try:
-        pk = pk_field.to_python(jwt_data.get(config.identity_claim_key))
-        pk_field.run_validators(pk)
-        user = user_model._default_manager.get(pk=pk)
-    except (user_model.DoesNotExist, ValidationError, TypeError, ValueError, OverflowError):
-        return None
-    if not getattr(user, "is_active", True):
-        return None
-    return user
+    users = users_with_pk(jwt_data.get(config.identity_claim_key))
+    if users is None:
+        return None, revocation.is_token_revoked(jwt_data)
+    user, revoked = revocation.user_and_revocation(users, jwt_data)
+    return (user if user is not None and is_active(user) else None), revoked
 
 
 def expired_token(jwt_header: dict, jwt_data: dict) -> HttpResponse:
@@ -117,3 +117,8 @@ def user_lookup_error(jwt_header: dict, jwt_data: dict) -> HttpResponse:
 def token_verification_failed(jwt_header: dict, jwt_data: dict) -> HttpResponse:
     """Return 400 ``User claims verification failed``."""
     return error_response("User claims verification failed", HTTPStatus.BAD_REQUEST)
+
+
+def store_unavailable(reason: str) -> HttpResponse:
+    """Return 503 when the token store cannot be reached (the request fails closed)."""
+    return error_response(reason, HTTPStatus.SERVICE_UNAVAILABLE)

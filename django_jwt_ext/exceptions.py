@@ -80,3 +80,11 @@ class ExpiredSignatureError(TokenStateError, jwt.ExpiredSignatureError):
 
     def __init__(self, jwt_header: dict[str, Any], jwt_data: dict[str, Any]):
         super().__init__("Signature has expired", jwt_header, jwt_data)
+
+
+class StoreUnavailableError(JWTExtendedException):
+    """The database or cache behind revocation or user lookup cannot be reached.
+
+    Requests fail closed with a 503 response (unless ``JWT_REVOCATION_FAIL_OPEN``
+    lets revocation checks pass).
+    """

@@ -1,5 +1,6 @@
 """The JWTManager: the callbacks that decide how tokens are made and judged."""
 
+import uuid
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -9,11 +10,12 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
+from django.contrib.auth import get_user_model
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.utils.module_loading import import_string
 
-from . import defaults
+from . import defaults, revocation
 from .config import config
 from .exceptions import (
     CSRFError,
@@ -23,10 +25,11 @@ from .exceptions import (
     JWTExtendedException,
     NoAuthorizationError,
     RevokedTokenError,
+    StoreUnavailableError,
     UserClaimsVerificationError,
     UserLookupError,
 )
-from .tokens import Claims, Header, decode_jwt, encode_jwt, peek
+from .tokens import Claims, Header, decode_jwt, make_claims, peek, sign
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -219,6 +222,11 @@ class JWTManager:
             return defaults.load_user_by_pk
         return None
 
+    @property
+    def uses_builtin_store(self) -> bool:
+        """Tell whether revocation is the built-in store's (no blocklist loader registered)."""
+        return self.callbacks.token_in_blocklist is defaults.token_in_blocklist
+
     def encode(
         self,
         identity: Any,
@@ -228,8 +236,14 @@ class JWTManager:
         expires_delta: timedelta | int | bool | None = None,
         claims: dict[str, Any] | None = None,
         headers: dict[str, Any] | None = None,
+        family: uuid.UUID | None = None,
+        user_id: Any = None,
     ) -> str:
-        """Return a new signed token of ``token_type`` (``"access"`` or ``"refresh"``)."""
+        """Return a new signed token of ``token_type`` (``"access"`` or ``"refresh"``).
+
+        With the built-in store, refresh tokens are recorded there, in
+        ``family`` (the family of the token they replace) or in a new one.
+        """
         header_fields = dict(self.callbacks.additional_headers(identity) or {})
         if headers:
             header_fields.update(headers)
@@ -242,11 +256,9 @@ class JWTManager:
             )
         elif type(expires_delta) is int:
             expires_delta = timedelta(seconds=expires_delta)
-        return encode_jwt(
+        payload = make_claims(
             identity=self.callbacks.user_identity(identity),
             token_type=token_type,
-            key=self.callbacks.encode_key(identity),
-            algorithm=config.algorithm,
             identity_claim_key=config.identity_claim_key,
             fresh=fresh,
             expires_delta=expires_delta,
@@ -255,9 +267,19 @@ class JWTManager:
             audience=config.encode_audience,
             issuer=config.encode_issuer,
             claims=extra_claims,
+        )
+        token = sign(
+            payload,
+            key=self.callbacks.encode_key(identity),
+            algorithm=config.algorithm,
             headers=header_fields,
             json_encoder=DjangoJSONEncoder,
         )
+        if token_type == "refresh" and (self.uses_builtin_store or config.refresh_token_rotation):
+            if user_id is None and isinstance(identity, get_user_model()):
+                user_id = identity.pk
+            revocation.record_refresh_token(payload, family or uuid.uuid4(), user_id)
+        return token
 
     def decode(
         self, encoded_token: str, csrf_value: str | None = None, allow_expired: bool = False
@@ -301,6 +323,8 @@ class JWTManager:
             return callbacks.user_lookup_error(error.jwt_header, error.jwt_data)
         if isinstance(error, UserClaimsVerificationError):
             return callbacks.token_verification_failed(error.jwt_header, error.jwt_data)
+        if isinstance(error, StoreUnavailableError):
+            return defaults.store_unavailable(str(error))
         # JWTDecodeError, InvalidHeaderError, InvalidQueryParamError, WrongTokenError.
         return callbacks.invalid_token(str(error))
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from . import defaults
 from .config import config
 from .exceptions import (
     FreshTokenRequired,
@@ -24,6 +25,8 @@ from .exceptions import (
 from .locations import Found, check_locations, locate, underlying
 from .manager import get_jwt_manager
 from .tokens import Claims, Header
+
+NOT_LOADED = object()
 
 # Attributes this app sets on the Django request.
 VERIFIED_ATTR = "jwt_ext"
@@ -144,14 +147,24 @@ def verify(request: Any, requirements: Requirements) -> VerifiedJWT | None:
         check_type(claims, requirements.refresh)
     if requirements.fresh:
         check_fresh(header, claims)
-    if not requirements.skip_revocation_check and callbacks.token_in_blocklist(header, claims):
-        raise RevokedTokenError(header, claims)
+
+    user, lookup = NOT_LOADED, manager.user_lookup
+    if not requirements.skip_revocation_check:
+        if manager.uses_builtin_store and lookup is defaults.load_user_by_pk:
+            # The built-in store and user lookup answer together: one query.
+            user, revoked = defaults.user_and_revocation(claims)
+        else:
+            revoked = callbacks.token_in_blocklist(header, claims)
+        if revoked:
+            raise RevokedTokenError(header, claims)
     if not callbacks.token_verification(header, claims):
         raise UserClaimsVerificationError("User claims verification failed", header, claims)
 
-    user, lookup = None, manager.user_lookup
-    if lookup is not None:
-        user = lookup(header, claims)
+    if lookup is None:
+        user = None
+    else:
+        if user is NOT_LOADED:
+            user = lookup(header, claims)
         if user is None:
             identity = claims.get(config.identity_claim_key)
             raise UserLookupError(f"user_lookup returned None for {identity}", header, claims)

@@ -24,12 +24,10 @@ KEY_MISMATCH_ERRORS = (jwt.PyJWTError, TypeError, ValueError)
 KEY_MISMATCH_MESSAGE = "The token's algorithm cannot be used with the configured key"
 
 
-def encode_jwt(
+def make_claims(
     *,
     identity: Any,
     token_type: str,
-    key: Any,
-    algorithm: str,
     identity_claim_key: str = "sub",
     fresh: bool | float | timedelta = False,
     expires_delta: timedelta | bool | None = None,
@@ -38,10 +36,12 @@ def encode_jwt(
     audience: str | Iterable[str] | None = None,
     issuer: str | None = None,
     claims: Mapping[str, Any] | None = None,
-    headers: Mapping[str, Any] | None = None,
-    json_encoder: type[json.JSONEncoder] | None = None,
-) -> str:
-    """Return a signed token holding the standard claims, then ``claims``.
+) -> Claims:
+    """Return the claims of a new token: the standard ones, then ``claims``.
+
+    ``iat`` holds the issue time to the microsecond (RFC 7519 allows
+    fractional NumericDates), which lets a logout everywhere tell tokens
+    issued just before it from those issued just after.
 
     :param fresh: ``True``/``False``, or a ``timedelta`` stored as the
         timestamp until which the token counts as fresh.
@@ -49,14 +49,13 @@ def encode_jwt(
         no ``exp`` claim.
     :param csrf: add a random ``csrf`` claim for the double-submit check.
     :param claims: extra claims, merged last (they override the standard ones).
-    :param headers: extra JOSE header fields, merged after ``alg`` and ``typ``.
     """
     now = datetime.now(timezone.utc)
     if isinstance(fresh, timedelta):
         fresh = (now + fresh).timestamp()
     payload: Claims = {
         "fresh": fresh,
-        "iat": now,
+        "iat": now.timestamp(),
         "jti": str(uuid.uuid4()),
         "type": token_type,
         identity_claim_key: identity,
@@ -73,11 +72,44 @@ def encode_jwt(
         payload["exp"] = now + expires_delta
     if claims:
         payload.update(claims)
+    return payload
+
+
+def sign(
+    claims: Mapping[str, Any],
+    *,
+    key: Any,
+    algorithm: str,
+    headers: Mapping[str, Any] | None = None,
+    json_encoder: type[json.JSONEncoder] | None = None,
+) -> str:
+    """Return ``claims`` signed with ``key``; ``headers`` are merged after ``alg`` and ``typ``.
+
+    Datetimes in ``exp``, ``nbf`` and ``iat`` become whole-second timestamps.
+    """
     return jwt.encode(
-        payload,
+        dict(claims),
         key,
         algorithm=algorithm,
         headers=dict(headers) if headers else None,
+        json_encoder=json_encoder,
+    )
+
+
+def encode_jwt(
+    *,
+    key: Any,
+    algorithm: str,
+    headers: Mapping[str, Any] | None = None,
+    json_encoder: type[json.JSONEncoder] | None = None,
+    **claim_options: Any,
+) -> str:
+    """Return a signed token; ``claim_options`` are the arguments of :func:`make_claims`."""
+    return sign(
+        make_claims(**claim_options),
+        key=key,
+        algorithm=algorithm,
+        headers=headers,
         json_encoder=json_encoder,
     )
 

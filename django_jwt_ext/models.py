@@ -1,0 +1,93 @@
+"""What the database revocation store keeps: ``jti`` values and dates, never a token."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+ACCESS = "access"
+REFRESH = "refresh"
+TOKEN_TYPES = [(ACCESS, _("access")), (REFRESH, _("refresh"))]
+
+
+class IssuedRefreshToken(models.Model):
+    """One refresh token handed out; tokens refreshed from one login share a family."""
+
+    jti = models.CharField(_("JWT ID"), max_length=64, unique=True)
+    family = models.UUIDField(_("family"), db_index=True)
+    identity = models.CharField(_("identity"), max_length=255, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, db_index=True)
+    used_at = models.DateTimeField(
+        _("rotated at"),
+        null=True,
+        blank=True,
+        help_text=_("When the token was exchanged for a new one (refresh rotation)."),
+    )
+
+    class Meta:
+        verbose_name = _("issued refresh token")
+        verbose_name_plural = _("issued refresh tokens")
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return self.jti
+
+
+class RevokedToken(models.Model):
+    """A token that is refused until it expires."""
+
+    jti = models.CharField(_("JWT ID"), max_length=64, unique=True)
+    token_type = models.CharField(_("type"), max_length=16, choices=TOKEN_TYPES)
+    identity = models.CharField(_("identity"), max_length=255, blank=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, db_index=True)
+    revoked_at = models.DateTimeField(_("revoked at"), default=timezone.now, db_index=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("revoked token")
+        verbose_name_plural = _("revoked tokens")
+        ordering = ["-revoked_at"]
+
+    def __str__(self) -> str:
+        return self.jti
+
+
+class RevokedIdentity(models.Model):
+    """Logout everywhere: every token of this identity issued before ``revoked_before``."""
+
+    identity = models.CharField(_("identity"), max_length=255, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    revoked_before = models.DateTimeField(_("tokens issued before"), db_index=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("logout everywhere")
+        verbose_name_plural = _("logouts everywhere")
+        ordering = ["-revoked_before"]
+
+    def __str__(self) -> str:
+        return self.identity
