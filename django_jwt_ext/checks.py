@@ -14,6 +14,9 @@ from jwt.algorithms import get_default_algorithms, requires_cryptography
 
 from .config import DEFAULTS, config
 from .manager import get_jwt_manager
+from .revocation import get_backend
+from .revocation.cache import CacheBackend
+from .revocation.cached_db import CachedDatabaseBackend
 
 MIDDLEWARE_PATH = "django_jwt_ext.middleware.JWTMiddleware"
 CSRF_MIDDLEWARE_PATH = "django.middleware.csrf.CsrfViewMiddleware"
@@ -61,6 +64,8 @@ VALIDATED_OPTIONS: dict[str, tuple[str, ...]] = {
         "csrf_check_form",
         "verify_sub",
         "encode_nbf",
+        "revocation_fail_open",
+        "refresh_token_rotation",
     ),
 }
 
@@ -73,6 +78,11 @@ FLASK_3X_SETTINGS = {
     "JWT_CLAIMS_IN_REFRESH_TOKEN": "additional claims are added to refresh tokens too",
     "JWT_CSRF_HEADER_NAME": "use JWT_ACCESS_CSRF_HEADER_NAME and JWT_REFRESH_CSRF_HEADER_NAME",
 }
+
+PER_PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
 
 # RFC 7518 3.2: an HMAC key must be at least as long as the hash output.
 HMAC_MIN_BYTES = {"HS256": 32, "HS384": 48, "HS512": 64}
@@ -108,6 +118,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
         messages.extend(check_keys())
         messages.extend(check_algorithm_mix())
     messages.extend(check_manager())
+    messages.extend(check_revocation_store())
     messages.extend(check_setting_names())
     return messages
 
@@ -157,6 +168,28 @@ def check_manager() -> list[checks.CheckMessage]:
     except ImproperlyConfigured as exc:
         return [error("E010", str(exc))]
     return []
+
+
+def check_revocation_store() -> list[checks.CheckMessage]:
+    """E016: JWT_REVOCATION_BACKEND unusable; E017: its cache alias is not in CACHES."""
+    try:
+        backend = get_backend()
+    except ImproperlyConfigured as exc:
+        return [error("E016", str(exc))]
+    if uses_cache(backend) and settled("revocation_cache_alias"):
+        if config.revocation_cache_alias not in settings.CACHES:
+            return [
+                error(
+                    "E017",
+                    f"JWT_REVOCATION_CACHE_ALIAS {config.revocation_cache_alias!r} is not a key "
+                    "of CACHES.",
+                )
+            ]
+    return []
+
+
+def uses_cache(backend: Any) -> bool:
+    return isinstance(backend, CacheBackend | CachedDatabaseBackend)
 
 
 def check_setting_names() -> list[checks.CheckMessage]:
@@ -240,6 +273,16 @@ def check_deploy(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMes
             )
         )
     messages.extend(check_hmac_key_length())
+    messages.extend(check_shared_cache())
+    if settled("revocation_fail_open") and config.revocation_fail_open:
+        messages.append(
+            warning(
+                "W010",
+                "Revoked tokens are accepted while the revocation store is unreachable: "
+                "JWT_REVOCATION_FAIL_OPEN is True.",
+                hint="Failing closed (503) is the safe default.",
+            )
+        )
     if settled("access_expires") and config.access_expires is False:
         messages.append(
             warning(
@@ -249,6 +292,27 @@ def check_deploy(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMes
             )
         )
     return messages
+
+
+def check_shared_cache() -> list[checks.CheckMessage]:
+    """W009: a cache-based revocation store on a per-process cache."""
+    try:
+        backend = get_backend()
+    except ImproperlyConfigured:
+        return []
+    if not uses_cache(backend) or not settled("revocation_cache_alias"):
+        return []
+    cache_backend = settings.CACHES.get(config.revocation_cache_alias, {}).get("BACKEND", "")
+    if cache_backend not in PER_PROCESS_CACHES:
+        return []
+    return [
+        warning(
+            "W009",
+            f"The revocation store uses {cache_backend}, which each process keeps for itself: "
+            "a token revoked through one server stays valid on the others.",
+            hint="Point JWT_REVOCATION_CACHE_ALIAS at a shared cache such as Redis.",
+        )
+    ]
 
 
 def check_hmac_key_length() -> list[checks.CheckMessage]:

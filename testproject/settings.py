@@ -124,4 +124,5 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 JWT_MANAGER = "testproject.auth.jwt"
 JWT_TOKEN_LOCATION = ["headers", "cookies", "query_string", "json"]
 JWT_ACCESS_TOKEN_EXPIRES = 15 * 60  # seconds, or a timedelta
+JWT_REFRESH_TOKEN_ROTATION = True
 # literalinclude-end: jwt-settings

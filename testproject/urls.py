@@ -9,6 +9,8 @@ urlpatterns = [
     path("api/login", views.login, name="login"),
     path("api/protected", views.protected, name="protected"),
     path("api/refresh", views.refresh, name="refresh"),
+    path("api/logout", views.logout, name="logout"),
+    path("api/logout-everywhere", views.logout_everywhere, name="logout-everywhere"),
 ]
 
 builders = [flavours.build]

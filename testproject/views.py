@@ -13,9 +13,13 @@ from django_jwt_ext import (
     create_refresh_token,
     get_current_user,
     get_jwt,
+    get_jwt_header,
     get_jwt_identity,
     jwt_required,
 )
+from django_jwt_ext.config import config
+from django_jwt_ext.revocation import revoke_token, revoke_user_tokens
+from django_jwt_ext.rotation import rotate_refresh_token
 
 
 def credentials(request):
@@ -57,6 +61,23 @@ def protected(request):
 
 @jwt_required(refresh=True)
 def refresh(request):
-    access_token = create_access_token(get_jwt_identity(request), fresh=False)
-    return JsonResponse({"access_token": access_token})
+    tokens = {"access_token": create_access_token(get_jwt_identity(request), fresh=False)}
+    if config.refresh_token_rotation:
+        # Raises RevokedTokenError (401) when the refresh token was used before.
+        tokens["refresh_token"] = rotate_refresh_token(get_jwt_header(request), get_jwt(request))
+    return JsonResponse(tokens)
 # literalinclude-end: login
+
+
+# literalinclude-start: logout
+@jwt_required()
+def logout(request):
+    revoke_token(get_jwt(request), reason="logout")
+    return JsonResponse({"msg": "Logged out"})
+
+
+@jwt_required(fresh=True)
+def logout_everywhere(request):
+    revoke_user_tokens(get_current_user(request), reason="logout everywhere")
+    return JsonResponse({"msg": "Every session of this user is logged out"})
+# literalinclude-end: logout

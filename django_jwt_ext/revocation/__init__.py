@@ -153,7 +153,7 @@ def record_refresh_token(claims: dict[str, Any], family: uuid.UUID, user_id: Any
     reaching_store(lambda: get_backend().record_refresh_token(token, family, user_id))
 
 
-def consume_refresh_token(claims: dict[str, Any]) -> uuid.UUID | None:
+def consume_refresh_token(claims: dict[str, Any]) -> tuple[uuid.UUID, Any] | None:
     """Mark a refresh token as exchanged; ``None`` means it was reused (family revoked)."""
     token = TokenRecord.from_claims(claims)
     return reaching_store(lambda: get_backend().consume_refresh_token(token))

@@ -124,11 +124,11 @@ class RevocationBackend:
         """Remember a new refresh token and the family it belongs to."""
         raise NotImplementedError
 
-    def consume_refresh_token(self, token: TokenRecord) -> uuid.UUID | None:
+    def consume_refresh_token(self, token: TokenRecord) -> tuple[uuid.UUID, Any] | None:
         """Mark a refresh token as exchanged, atomically.
 
-        Return its family for the token replacing it, or ``None`` when it was
-        exchanged before: the whole family is then revoked.
+        Return ``(family, user id)`` for the token replacing it, or ``None``
+        when it was exchanged before: the whole family is then revoked.
         """
         raise NotImplementedError
 
@@ -173,7 +173,7 @@ class RevocationBackend:
     ) -> None:
         await sync_to_async(self.record_refresh_token)(token, family, user_id)
 
-    async def aconsume_refresh_token(self, token: TokenRecord) -> uuid.UUID | None:
+    async def aconsume_refresh_token(self, token: TokenRecord) -> tuple[uuid.UUID, Any] | None:
         return await sync_to_async(self.consume_refresh_token)(token)
 
     async def apurge_expired(self, batch_size: int = 1000) -> int:

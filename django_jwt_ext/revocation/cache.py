@@ -96,14 +96,14 @@ class CacheBackend(RevocationBackend):
         timeout = token.seconds_left(datetime.now(timezone.utc))
         self.cache.set(key("refresh", token.jti or ""), str(family), timeout=timeout or 1)
 
-    def consume_refresh_token(self, token: TokenRecord) -> uuid.UUID | None:
+    def consume_refresh_token(self, token: TokenRecord) -> tuple[uuid.UUID, Any] | None:
         if token.jti is None:
             return None
         timeout = token.seconds_left(datetime.now(timezone.utc))
         family = self.cache.get(key("refresh", token.jti))
         # cache.add is atomic (SET NX on Redis): one request wins.
         if self.cache.add(key("used", token.jti), 1, timeout=timeout or 1):
-            return uuid.UUID(family) if family else uuid.uuid4()
+            return (uuid.UUID(family) if family else uuid.uuid4()), None
         if family:
             self.cache.set(key("family", family), 1, timeout=refresh_lifetime())
             self.token_revoked(token, token.identity, "Refresh token reused")

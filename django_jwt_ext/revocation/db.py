@@ -122,7 +122,7 @@ class DatabaseBackend(RevocationBackend):
             expires_at=token.expires_at,
         )
 
-    def consume_refresh_token(self, token: TokenRecord) -> uuid.UUID | None:
+    def consume_refresh_token(self, token: TokenRecord) -> tuple[uuid.UUID, Any] | None:
         from ..models import IssuedRefreshToken
 
         if token.jti is None:
@@ -132,7 +132,7 @@ class DatabaseBackend(RevocationBackend):
         # The conditional UPDATE is the atomic step: of concurrent requests
         # presenting the same token, exactly one sees it unused.
         if tokens.filter(used_at__isnull=True).update(used_at=now):
-            return tokens.values_list("family", flat=True).get()
+            return tokens.values_list("family", "user_id").get()
         family = tokens.values_list("family", flat=True).first()
         if family is None:
             # Issued before the store knew it (or elsewhere): start its record as used.
@@ -146,7 +146,7 @@ class DatabaseBackend(RevocationBackend):
                         expires_at=token.expires_at,
                         used_at=now,
                     )
-                return family
+                return family, None
             except IntegrityError:
                 family = tokens.values_list("family", flat=True).get()
         self.revoke_family(family, reason="Refresh token reused")

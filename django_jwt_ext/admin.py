@@ -1,0 +1,133 @@
+"""Admin screens for issued and revoked tokens; they show ``jti`` values, never tokens."""
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import IssuedRefreshToken, RevokedIdentity, RevokedToken
+from .revocation import TokenRecord, get_backend, reaching_store, revoke_user_tokens
+
+USER_SEARCH = f"user__{get_user_model().USERNAME_FIELD}"
+
+
+def user_link(user: Any, fallback: str = "") -> str:
+    """Return a link to the user's admin page, or ``fallback`` without a user."""
+    if user is None:
+        return fallback or "-"
+    meta = user._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[user.pk])
+    return format_html('<a href="{}">{}</a>', url, user)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records made by the revocation API: viewed, filtered, deleted, never typed in."""
+
+    raw_id_fields = ("user",)
+    list_select_related = ("user",)
+    list_per_page = 100
+    show_full_result_count = False  # COUNT(*) over millions of rows on every page is slow.
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("user"), ordering="user")
+    def user_display(self, obj: Any) -> str:
+        return user_link(obj.user, obj.identity)
+
+    @admin.action(description=_("Revoke all tokens of these users"), permissions=["delete"])
+    def revoke_users(self, request: HttpRequest, queryset: QuerySet) -> None:
+        identities = dict(queryset.values_list("identity", "user").distinct())
+        users = get_user_model()._default_manager.in_bulk(
+            [pk for pk in identities.values() if pk is not None]
+        )
+        for identity, user_pk in identities.items():
+            revoke_user_tokens(users.get(user_pk, identity), reason=f"Admin: {request.user}")
+        self.message_user(
+            request,
+            ngettext(
+                "Revoked every token of %(count)d user.",
+                "Revoked every token of %(count)d users.",
+                len(identities),
+            )
+            % {"count": len(identities)},
+            messages.SUCCESS,
+        )
+
+
+class RevokedFilter(admin.SimpleListFilter):
+    title = _("revoked")
+    parameter_name = "revoked"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() in ("yes", "no"):
+            return queryset.filter(is_revoked=self.value() == "yes")
+        return queryset
+
+
+@admin.register(IssuedRefreshToken)
+class IssuedRefreshTokenAdmin(ReadOnlyAdmin):
+    list_display = (
+        "jti",
+        "user_display",
+        "issued_at",
+        "expires_at",
+        "used_at",
+        "revoked",
+        "family",
+    )
+    list_filter = (RevokedFilter, "issued_at", "expires_at", "used_at")
+    search_fields = ("=jti", "=identity", "=family", USER_SEARCH)
+    date_hierarchy = "issued_at"
+    actions = ["revoke_selected", "revoke_users"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        revoked = RevokedToken.objects.filter(jti=OuterRef("jti"))
+        return super().get_queryset(request).annotate(is_revoked=Exists(revoked))
+
+    @admin.display(description=_("revoked"), boolean=True, ordering="is_revoked")
+    def revoked(self, obj: IssuedRefreshToken) -> bool:
+        return obj.is_revoked  # type: ignore[attr-defined]
+
+    @admin.action(description=_("Revoke selected refresh tokens"), permissions=["delete"])
+    def revoke_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
+        backend, reason = get_backend(), f"Admin: {request.user}"
+        revoked = 0
+        for issued in queryset.select_related("user"):
+            record = TokenRecord(issued.jti, "refresh", issued.identity, None, issued.expires_at)
+            revoked += reaching_store(lambda: backend.revoke(record, reason, issued.user))
+        self.message_user(
+            request,
+            ngettext("Revoked %(count)d token.", "Revoked %(count)d tokens.", revoked)
+            % {"count": revoked},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(RevokedToken)
+class RevokedTokenAdmin(ReadOnlyAdmin):
+    list_display = ("jti", "token_type", "user_display", "revoked_at", "expires_at", "reason")
+    list_filter = ("token_type", "revoked_at", "expires_at")
+    search_fields = ("=jti", "=identity", USER_SEARCH, "reason")
+    date_hierarchy = "revoked_at"
+    actions = ["revoke_users"]
+
+
+@admin.register(RevokedIdentity)
+class RevokedIdentityAdmin(ReadOnlyAdmin):
+    list_display = ("identity", "user_display", "revoked_before", "reason")
+    list_filter = ("revoked_before",)
+    search_fields = ("=identity", USER_SEARCH, "reason")
+    date_hierarchy = "revoked_before"
