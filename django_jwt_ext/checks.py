@@ -49,6 +49,7 @@ VALIDATED_OPTIONS: dict[str, tuple[str, ...]] = {
         "identity_claim_key",
         "error_msg_key",
         "cookie_domain",
+        "revocation_cache_alias",
     ),
     "E007": ("cookie_samesite",),
     "E008": ("csrf_request_methods",),
@@ -109,12 +110,15 @@ def failure(option: str) -> str | None:
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """Report settings whose values this app cannot use."""
     messages: list[checks.CheckMessage] = []
+    algorithm_failed = failure("algorithm") is not None
     for check_id, options in VALIDATED_OPTIONS.items():
         for option in options:
+            if option == "decode_algorithms" and algorithm_failed:
+                continue  # It includes JWT_ALGORITHM: E003 already says what is wrong.
             reason = failure(option)
             if reason is not None:
                 messages.append(error(check_id, reason))
-    if failure("algorithm") is None:
+    if not algorithm_failed:
         messages.extend(check_keys())
         messages.extend(check_algorithm_mix())
     messages.extend(check_manager())

@@ -51,8 +51,9 @@ def get_jwt_request_location(request: HttpRequest) -> str | None:
 def get_current_user(request: HttpRequest) -> Any:
     """Return the user the user lookup loaded; ``None`` when optional and absent.
 
-    :raises RuntimeError: the request was not verified, or no user lookup is
-        configured (``JWT_USER_LOOKUP = None`` and no ``user_lookup_loader``).
+    :raises RuntimeError: the request was not verified, or it carried a token
+        and no user lookup is configured (``JWT_USER_LOOKUP = None`` and no
+        ``user_lookup_loader``).
     """
     verified = verified_jwt(request)
     if not verified.user_loaded:

@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.utils.deprecation import MiddlewareMixin
 
+from .csrf import needs_double_submit
 from .decorators import REQUIREMENTS_ATTR
 from .exceptions import JWTExtendedException, NoAuthorizationError
 from .manager import get_jwt_manager
@@ -28,8 +29,9 @@ class JWTMiddleware(MiddlewareMixin):
     * A protected view whose request carries its JWT is exempt from Django's
       CSRF check: a token in a header, the query string or a JSON body is the
       credential itself, and a token in a cookie is guarded by the
-      double-submit check of the pipeline instead. A request without a token
-      keeps Django's CSRF protection.
+      double-submit check of the pipeline instead. A request without a token,
+      or with a cookie the double submit does not cover, keeps Django's CSRF
+      protection.
     * Errors of :func:`~django_jwt_ext.verify_jwt_in_request` called inside a
       view become the same responses ``@jwt_required`` gives.
     """
@@ -43,11 +45,16 @@ class JWTMiddleware(MiddlewareMixin):
         if requirements is None:
             return
         try:
-            find_token(request, requirements)
+            found = find_token(request, requirements)
         except NoAuthorizationError:
             return  # No JWT: Django's CSRF check applies as usual.
         except JWTExtendedException:
             pass  # A JWT that will be refused: the view answers, not CSRF.
+        else:
+            if found.location == "cookies" and not needs_double_submit(request):
+                # A cookie the double submit does not guard (JWT_COOKIE_CSRF_PROTECT
+                # off, or a method outside JWT_CSRF_METHODS): keep Django's check.
+                return
         # The flag CsrfViewMiddleware sets once it has accepted a request.
         request.csrf_processing_done = True  # type: ignore[attr-defined]
 

@@ -70,6 +70,10 @@ class VerifiedJWT:
     user_loaded: bool = True
 
 
+# What an optional request without a token (or an OPTIONS request) learns.
+NO_TOKEN = VerifiedJWT(header={}, claims={}, location=None)
+
+
 def find_token(request: Any, requirements: Requirements) -> Found:
     """Locate the token, once per request and requirements.
 
@@ -127,18 +131,23 @@ def user_coroutine(user: Any):
 def verify(request: Any, requirements: Requirements) -> VerifiedJWT | None:
     """Run the pipeline; store and return what it found, ``None`` for OPTIONS.
 
+    The stored claims and header of an optional request without a token (and
+    of an OPTIONS request) are empty dicts, as in flask-jwt-extended.
+
     :raises JWTExtendedException: the request does not meet ``requirements``.
     """
     if request.method in config.exempt_methods:
+        # Never verified (CORS preflight), but the view may still read the
+        # helpers: they answer as for an optional request without a token.
+        remember(request, NO_TOKEN)
         return None
     try:
         found = find_token(request, requirements)
     except NoAuthorizationError:
         if not requirements.optional:
             raise
-        verified = VerifiedJWT(header={}, claims={}, location=None)
-        remember(request, verified)
-        return verified
+        remember(request, NO_TOKEN)
+        return NO_TOKEN
 
     manager = get_jwt_manager()
     callbacks = manager.callbacks

@@ -11,7 +11,7 @@ from .tokens import Claims, Header, unverified_header
 def create_access_token(
     identity: Any,
     fresh: bool | timedelta = False,
-    expires_delta: timedelta | bool | None = None,
+    expires_delta: timedelta | int | bool | None = None,
     additional_claims: dict[str, Any] | None = None,
     additional_headers: dict[str, Any] | None = None,
 ) -> str:
@@ -20,8 +20,8 @@ def create_access_token(
     :param identity: stored in the identity claim after ``user_identity_loader``
         (a user-model instance becomes ``str(pk)`` by default).
     :param fresh: ``True``, or a ``timedelta`` during which the token counts as fresh.
-    :param expires_delta: lifetime; default ``JWT_ACCESS_TOKEN_EXPIRES``;
-        ``False`` means the token never expires.
+    :param expires_delta: lifetime (a ``timedelta`` or integer seconds);
+        default ``JWT_ACCESS_TOKEN_EXPIRES``; ``False`` means the token never expires.
     :param additional_claims: merged after the ``additional_claims_loader`` claims.
     :param additional_headers: merged after the ``additional_headers_loader`` fields.
     """
@@ -37,14 +37,14 @@ def create_access_token(
 
 def create_refresh_token(
     identity: Any,
-    expires_delta: timedelta | bool | None = None,
+    expires_delta: timedelta | int | bool | None = None,
     additional_claims: dict[str, Any] | None = None,
     additional_headers: dict[str, Any] | None = None,
 ) -> str:
     """Return a new refresh token for ``identity``.
 
-    :param expires_delta: lifetime; default ``JWT_REFRESH_TOKEN_EXPIRES``;
-        ``False`` means the token never expires.
+    :param expires_delta: lifetime (a ``timedelta`` or integer seconds);
+        default ``JWT_REFRESH_TOKEN_EXPIRES``; ``False`` means the token never expires.
     """
     return get_jwt_manager().encode(
         identity,

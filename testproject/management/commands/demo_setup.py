@@ -22,8 +22,11 @@ Serving on {BASE}/ (Ctrl-C to stop). In another shell:
   # 3. Without a token: 401 {{"msg": "Missing JWT in headers, cookies, query_string or json (...)"}}
   curl -s {BASE}/api/protected
 
-  # 4. A tampered token: 422 {{"msg": "Signature verification failed"}}
-  curl -s {BASE}/api/protected -H "Authorization: Bearer ${{TOKEN%?}}x"
+  # 4. A tampered token (one signature character changed):
+  #    422 {{"msg": "Signature verification failed"}}
+  BAD=$(python3 -c 'import sys; h, p, s = sys.argv[1].split("."); \
+    print(h, p, ("B" if s[0] == "A" else "A") + s[1:], sep=".")' "$TOKEN")
+  curl -s {BASE}/api/protected -H "Authorization: Bearer $BAD"
 
   # 5. An expired token: 401 {{"msg": "Token has expired"}}
   SHORT=$(curl -s -X POST {BASE}/api/login -H 'Content-Type: application/json' \\
