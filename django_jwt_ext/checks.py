@@ -53,7 +53,7 @@ VALIDATED_OPTIONS: dict[str, tuple[str, ...]] = {
     ),
     "E007": ("cookie_samesite",),
     "E008": ("csrf_request_methods",),
-    "E009": ("leeway",),
+    "E009": ("leeway", "implicit_refresh_window"),
     "E011": ("user_lookup",),
     "E012": ("max_token_size",),
     "E013": ("encode_audience", "decode_audience", "encode_issuer", "decode_issuer"),

@@ -78,6 +78,7 @@ DEFAULTS: dict[str, Any] = {
     "JWT_REVOCATION_CACHE_ALIAS": "default",
     "JWT_REVOCATION_FAIL_OPEN": False,
     "JWT_REFRESH_TOKEN_ROTATION": False,
+    "JWT_IMPLICIT_REFRESH_WINDOW": timedelta(minutes=5),
 }
 
 
@@ -454,6 +455,18 @@ class Config:
     @cached_property
     def refresh_token_rotation(self) -> bool:
         return read_bool("JWT_REFRESH_TOKEN_ROTATION")
+
+    @cached_property
+    def implicit_refresh_window(self) -> float:
+        """Return, in seconds, how close to expiry an access cookie gets replaced."""
+        value = read("JWT_IMPLICIT_REFRESH_WINDOW")
+        if isinstance(value, timedelta):
+            return value.total_seconds()
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise invalid(
+                "JWT_IMPLICIT_REFRESH_WINDOW", "a timedelta or a number of seconds", value
+            )
+        return float(value)
 
 
 config = Config()

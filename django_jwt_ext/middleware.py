@@ -1,15 +1,20 @@
-"""JWTMiddleware: responses for hand-called verification, and CSRF for JWT credentials."""
+"""Middleware: errors and CSRF for JWT requests (JWTMiddleware), implicit cookie refresh."""
 
+import time
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.deprecation import MiddlewareMixin
 
+from .config import config
+from .cookies import set_access_cookies
 from .csrf import needs_double_submit
 from .decorators import REQUIREMENTS_ATTR
 from .exceptions import JWTExtendedException, NoAuthorizationError
+from .locations import underlying
 from .manager import get_jwt_manager
-from .pipeline import Requirements, find_token
+from .pipeline import VERIFIED_ATTR, Requirements, find_token
+from .token_api import create_access_token
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
@@ -62,3 +67,25 @@ class JWTMiddleware(MiddlewareMixin):
         if isinstance(exception, JWTExtendedException):
             return get_jwt_manager().error_response(exception)
         return None
+
+
+class ImplicitRefreshMiddleware(MiddlewareMixin):
+    """Replace an access cookie that is about to expire, on any response to it.
+
+    A request verified with an access token from a cookie that expires within
+    ``JWT_IMPLICIT_REFRESH_WINDOW`` gets a new (non-fresh) access cookie, so
+    an active browser session never sees its token expire.
+    """
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        verified = getattr(underlying(request), VERIFIED_ATTR, None)
+        if verified is None or verified.location != "cookies":
+            return response
+        claims = verified.claims
+        expires = claims.get("exp")
+        if claims.get("type") != "access" or type(expires) not in (int, float):
+            return response
+        if expires - time.time() <= config.implicit_refresh_window:
+            identity = claims.get(config.identity_claim_key)
+            set_access_cookies(response, create_access_token(identity, fresh=False))
+        return response

@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_jwt_ext.middleware.ImplicitRefreshMiddleware",
 ]
 # literalinclude-end: middleware
 
@@ -125,4 +126,5 @@ JWT_MANAGER = "testproject.auth.jwt"
 JWT_TOKEN_LOCATION = ["headers", "cookies", "query_string", "json"]
 JWT_ACCESS_TOKEN_EXPIRES = 15 * 60  # seconds, or a timedelta
 JWT_REFRESH_TOKEN_ROTATION = True
+JWT_COOKIE_SAMESITE = "Lax"
 # literalinclude-end: jwt-settings

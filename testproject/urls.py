@@ -1,11 +1,16 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from . import flavours, views
 
 urlpatterns = [
+    path("", views.index, name="index"),
     path("admin/", admin.site.urls),
+    # literalinclude-start: urls
+    path("auth/", include("django_jwt_ext.urls")),
+    # literalinclude-end: urls
+    path("api/whoami", views.whoami, name="whoami"),
     path("api/login", views.login, name="login"),
     path("api/protected", views.protected, name="protected"),
     path("api/refresh", views.refresh, name="refresh"),

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.contrib.auth import authenticate
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -15,11 +16,23 @@ from django_jwt_ext import (
     get_jwt,
     get_jwt_header,
     get_jwt_identity,
+    get_jwt_request_location,
     jwt_required,
 )
 from django_jwt_ext.config import config
 from django_jwt_ext.revocation import revoke_token, revoke_user_tokens
 from django_jwt_ext.rotation import rotate_refresh_token
+
+
+def index(request):
+    """The demo page: log in, call the API with the cookies, log out."""
+    return render(request, "testproject/demo.html")
+
+
+@jwt_required()
+def whoami(request):
+    user = get_current_user(request)
+    return JsonResponse({"user": user.get_username(), "location": get_jwt_request_location(request)})
 
 
 def credentials(request):

@@ -8,8 +8,11 @@ PASSWORD = "demo-password"
 BASE = "http://127.0.0.1:8000"
 
 WALKTHROUGH = f"""
+Demo page: {BASE}/   (log in, call the API with cookies, log out)
+Admin:     {BASE}/admin/   (revoked tokens are listed there)
 Demo user: {USERNAME} / {PASSWORD}
-Serving on {BASE}/ (Ctrl-C to stop). In another shell:
+
+Serving on {BASE}/ (Ctrl-C to stop). With curl, in another shell:
 
   # 1. Log in and keep the access token
   TOKEN=$(curl -s -X POST {BASE}/api/login -H 'Content-Type: application/json' \\
@@ -42,6 +45,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         user, _ = get_user_model().objects.get_or_create(username=USERNAME)
         user.set_password(PASSWORD)
-        user.is_active = True
+        # Demo only: the same user may open the admin to see revoked tokens.
+        user.is_active = user.is_staff = user.is_superuser = True
         user.save()
         self.stdout.write(WALKTHROUGH)

@@ -1,0 +1,170 @@
+"""Ready-made token endpoints: obtain, refresh and logout (``django_jwt_ext.urls``).
+
+Plain Django views, so Django REST framework stays optional. Each policy is
+a small method a subclass can override.
+"""
+
+import json
+from http import HTTPStatus
+from typing import Any
+
+from django.contrib.auth import authenticate
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+from .config import config
+from .context import get_jwt, get_jwt_header, get_jwt_identity
+from .cookies import set_access_cookies, set_refresh_cookies, unset_jwt_cookies
+from .decorators import jwt_required
+from .defaults import error_response
+from .exceptions import JWTExtendedException
+from .locations import is_json
+from .manager import get_jwt_manager
+from .revocation import revoke_token
+from .rotation import rotate_refresh_token
+from .token_api import create_access_token, create_refresh_token, decode_token
+
+BAD_CREDENTIALS = "Bad username or password"
+
+
+class BadBody(ValueError):
+    """The request body cannot be read as the view expects."""
+
+
+def body_data(request: HttpRequest) -> Any:
+    """Return the JSON object or the form of the body.
+
+    :raises BadBody: a JSON body that does not parse or is not an object.
+    """
+    if not is_json(request):
+        return request.POST
+    if not request.body:
+        return {}
+    try:
+        data = json.loads(request.body)
+    except (ValueError, RecursionError):
+        raise BadBody("The body is not valid JSON") from None
+    if not isinstance(data, dict):
+        raise BadBody("The JSON body must be an object")
+    return data
+
+
+class TokenView(View):
+    """Shared policy of the token endpoints: POST only, tokens in JSON (and cookies)."""
+
+    http_method_names = ["post", "options"]
+
+    def token_response(self, request: HttpRequest, tokens: dict[str, str]) -> HttpResponse:
+        """Answer with ``tokens`` as JSON, and as cookies when cookies are a token location."""
+        response = JsonResponse(tokens)
+        if "cookies" in config.token_location:
+            if "access_token" in tokens:
+                set_access_cookies(response, tokens["access_token"])
+            if "refresh_token" in tokens:
+                set_refresh_cookies(response, tokens["refresh_token"])
+        return response
+
+
+@method_decorator(csrf_exempt, name="dispatch")  # No credential to forge before login.
+class ObtainTokensView(TokenView):
+    """Exchange a username and password (JSON or form) for an access and a refresh token."""
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            username, password = self.get_credentials(request)
+        except BadBody as exc:
+            return error_response(str(exc), HTTPStatus.BAD_REQUEST)
+        user = self.authenticate(request, username, password)
+        if user is None:
+            # Never say which part was wrong.
+            return error_response(BAD_CREDENTIALS, HTTPStatus.UNAUTHORIZED)
+        return self.token_response(request, self.create_tokens(user))
+
+    def get_credentials(self, request: HttpRequest) -> tuple[str, str]:
+        """Return the posted username and password.
+
+        :raises BadBody: the body is unreadable or lacks one of them.
+        """
+        data = body_data(request)
+        username, password = data.get("username"), data.get("password")
+        if not isinstance(username, str) or not isinstance(password, str):
+            raise BadBody("Both username and password are required, as strings")
+        return username, password
+
+    def authenticate(self, request: HttpRequest, username: str, password: str) -> Any:
+        """Return the active user these credentials identify, or ``None``."""
+        user = authenticate(request, username=username, password=password)
+        if user is None or not getattr(user, "is_active", True):
+            return None
+        return user
+
+    def get_additional_claims(self, user: Any) -> dict[str, Any]:
+        """Return claims to add to both tokens (none by default)."""
+        return {}
+
+    def create_tokens(self, user: Any) -> dict[str, str]:
+        """Return a fresh access token and a refresh token for ``user``."""
+        claims = self.get_additional_claims(user)
+        return {
+            "access_token": create_access_token(user, fresh=True, additional_claims=claims),
+            "refresh_token": create_refresh_token(user, additional_claims=claims),
+        }
+
+
+class RefreshTokensView(TokenView):
+    """Exchange a refresh token for a new access token (and, with rotation, a new refresh token)."""
+
+    @jwt_required(refresh=True)
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            tokens = self.create_tokens(request)
+        except JWTExtendedException as exc:  # A reused refresh token under rotation.
+            return get_jwt_manager().error_response(exc)
+        return self.token_response(request, tokens)
+
+    def create_tokens(self, request: HttpRequest) -> dict[str, str]:
+        """Return a new, non-fresh access token, plus its refresh successor under rotation."""
+        tokens = {"access_token": create_access_token(get_jwt_identity(request), fresh=False)}
+        if config.refresh_token_rotation:
+            tokens["refresh_token"] = rotate_refresh_token(
+                get_jwt_header(request), get_jwt(request)
+            )
+        return tokens
+
+
+class LogoutView(TokenView):
+    """Revoke the access token, and the refresh token given in the body or cookie; unset cookies."""
+
+    @jwt_required()
+    def post(self, request: HttpRequest) -> HttpResponse:
+        try:
+            data = body_data(request)
+        except BadBody as exc:
+            return error_response(str(exc), HTTPStatus.BAD_REQUEST)
+        revoke_token(get_jwt(request), reason="logout")
+        refresh_claims = self.refresh_token_claims(request, data)
+        if refresh_claims is not None:
+            revoke_token(refresh_claims, reason="logout")
+        response = JsonResponse({config.error_msg_key: "Logged out"})
+        unset_jwt_cookies(response)
+        return response
+
+    def refresh_token_claims(self, request: HttpRequest, data: Any) -> dict[str, Any] | None:
+        """Return the claims of the caller's refresh token, if one came along.
+
+        A token that does not verify, is not a refresh token or belongs to
+        another identity is ignored: nothing of someone else's is revoked.
+        """
+        encoded = data.get(config.refresh_json_key) or request.COOKIES.get(
+            config.refresh_cookie_name
+        )
+        if not isinstance(encoded, str) or not encoded:
+            return None
+        try:
+            claims = decode_token(encoded, allow_expired=True)
+        except JWTExtendedException:
+            return None
+        same_identity = claims.get(config.identity_claim_key) == get_jwt_identity(request)
+        return claims if same_identity and claims["type"] == "refresh" else None
