@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 
 NODRF_VENV ?= .venv-nodrf
 
-.PHONY: demo test test-nodrf docs clean
+.PHONY: demo test test-nodrf test-browser docs clean
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# Needs Debian's chromium and chromium-driver (.ci/run installs them).
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest -m browser tests/test_browser.py
 
 # The core must work without Django REST framework installed.
 $(NODRF_VENV)/.installed: setup.cfg pyproject.toml
