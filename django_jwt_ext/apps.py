@@ -1,6 +1,4 @@
-from importlib.util import find_spec
-
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class DjangoJWTExtConfig(AppConfig):
@@ -11,5 +9,5 @@ class DjangoJWTExtConfig(AppConfig):
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system checks)
 
-        if find_spec("drf_spectacular") is not None:
+        if apps.is_installed("drf_spectacular"):
             from . import schema  # noqa: F401  (registers the OpenAPI extension)

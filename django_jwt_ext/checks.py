@@ -131,7 +131,9 @@ def check_keys() -> list[checks.CheckMessage]:
     """E005: the keys the algorithm needs are missing or unusable."""
     algorithm = get_default_algorithms()[config.algorithm]
     messages = []
-    for option, setting in (("encode_key", "signing"), ("decode_key", "verification")):
+    # An HMAC secret signs and verifies: report it once.
+    keys = (("encode_key", "signing"), ("decode_key", "verification"))
+    for option, setting in keys if config.is_asymmetric else keys[:1]:
         try:
             key = getattr(config, option)
         except ImproperlyConfigured as exc:

@@ -387,6 +387,8 @@ class Config:
                 f"JWT_SECRET_KEY or SECRET_KEY must be set to use the symmetric "
                 f"algorithm {self.algorithm!r}."
             )
+        if not isinstance(key, str | bytes):
+            raise invalid("JWT_SECRET_KEY", "a string or bytes", key)
         return key
 
     @cached_property

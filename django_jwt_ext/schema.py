@@ -40,6 +40,13 @@ class JWTAuthenticationScheme(OpenApiAuthenticationExtension):
 
 def definition(location: str, refresh: bool) -> dict[str, Any]:
     """Return the OpenAPI security scheme object for tokens in ``location``."""
+    if location == "headers" and not config.header_type:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": config.header_name,
+            "description": "JWT sent bare, without a prefix",
+        }
     if location == "headers":
         return build_bearer_security_scheme_object(
             header_name=config.header_name,

@@ -139,6 +139,7 @@ def decode_jwt(
         PyJWT's message.
     :raises CSRFError: ``csrf_value`` does not match the token.
     """
+    algorithms = list(algorithms)  # An iterator would be spent by the first attempt.
     options = {"verify_aud": audience is not None, "verify_sub": verify_sub}
     if allow_expired:
         options["verify_exp"] = False
@@ -146,7 +147,7 @@ def decode_jwt(
         decoded = jwt.decode_complete(
             encoded_token,
             key,
-            algorithms=list(algorithms),
+            algorithms=algorithms,
             audience=audience,
             issuer=issuer,
             leeway=leeway,
