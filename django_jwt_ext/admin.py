@@ -104,10 +104,18 @@ class IssuedRefreshTokenAdmin(ReadOnlyAdmin):
     @admin.action(description=_("Revoke selected refresh tokens"), permissions=["delete"])
     def revoke_selected(self, request: HttpRequest, queryset: QuerySet) -> None:
         backend, reason = get_backend(), f"Admin: {request.user}"
-        revoked = 0
-        for issued in queryset.select_related("user"):
-            record = TokenRecord(issued.jti, "refresh", issued.identity, None, issued.expires_at)
-            revoked += reaching_store(lambda: backend.revoke(record, reason, issued.user))
+
+        def revoke_all() -> int:
+            return sum(
+                backend.revoke(
+                    TokenRecord(issued.jti, "refresh", issued.identity, None, issued.expires_at),
+                    reason,
+                    issued.user,
+                )
+                for issued in queryset.select_related("user")
+            )
+
+        revoked = reaching_store(revoke_all)
         self.message_user(
             request,
             ngettext("Revoked %(count)d token.", "Revoked %(count)d tokens.", revoked)

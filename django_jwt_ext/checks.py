@@ -182,15 +182,15 @@ def check_revocation_store() -> list[checks.CheckMessage]:
         backend = get_backend()
     except ImproperlyConfigured as exc:
         return [error("E016", str(exc))]
-    if uses_cache(backend) and settled("revocation_cache_alias"):
-        if config.revocation_cache_alias not in settings.CACHES:
-            return [
-                error(
-                    "E017",
-                    f"JWT_REVOCATION_CACHE_ALIAS {config.revocation_cache_alias!r} is not a key "
-                    "of CACHES.",
-                )
-            ]
+    alias_known = settled("revocation_cache_alias")
+    if uses_cache(backend) and alias_known and config.revocation_cache_alias not in settings.CACHES:
+        return [
+            error(
+                "E017",
+                f"JWT_REVOCATION_CACHE_ALIAS {config.revocation_cache_alias!r} is not a key "
+                "of CACHES.",
+            )
+        ]
     return []
 
 
@@ -238,9 +238,9 @@ def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[checks.Chec
                 "server errors, and POSTs carrying a JWT are refused by CsrfViewMiddleware.",
             )
         ]
-    if CSRF_MIDDLEWARE_PATH in middleware and middleware.index(
-        MIDDLEWARE_PATH
-    ) > middleware.index(CSRF_MIDDLEWARE_PATH):
+    if CSRF_MIDDLEWARE_PATH in middleware and middleware.index(MIDDLEWARE_PATH) > middleware.index(
+        CSRF_MIDDLEWARE_PATH
+    ):
         return [
             error(
                 "E015",
@@ -337,4 +337,3 @@ def check_hmac_key_length() -> list[checks.CheckMessage]:
             hint="Set JWT_SECRET_KEY to a long random value (RFC 7518, section 3.2).",
         )
     ]
-

@@ -396,8 +396,7 @@ class Config:
         key = read("JWT_PRIVATE_KEY")
         if not key:
             raise ImproperlyConfigured(
-                f"JWT_PRIVATE_KEY must be set to use the asymmetric algorithm "
-                f"{self.algorithm!r}."
+                f"JWT_PRIVATE_KEY must be set to use the asymmetric algorithm {self.algorithm!r}."
             )
         return key
 
@@ -406,8 +405,7 @@ class Config:
         key = read("JWT_PUBLIC_KEY")
         if not key:
             raise ImproperlyConfigured(
-                f"JWT_PUBLIC_KEY must be set to use the asymmetric algorithm "
-                f"{self.algorithm!r}."
+                f"JWT_PUBLIC_KEY must be set to use the asymmetric algorithm {self.algorithm!r}."
             )
         return key
 
@@ -438,7 +436,6 @@ class Config:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise invalid("JWT_MAX_TOKEN_SIZE", "a positive number of characters", value)
         return value
-
 
     # Revocation.
 

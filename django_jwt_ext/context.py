@@ -10,8 +10,7 @@ from .pipeline import VERIFIED_ATTR, VerifiedJWT
 from .tokens import Claims, Header
 
 NOT_VERIFIED = (
-    "You must call `@jwt_required()` or `verify_jwt_in_request(request)` before using "
-    "this method"
+    "You must call `@jwt_required()` or `verify_jwt_in_request(request)` before using this method"
 )
 
 

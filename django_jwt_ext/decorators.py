@@ -5,7 +5,6 @@ from functools import wraps
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, sync_to_async
-
 from django.http import HttpResponse
 
 from .exceptions import JWTExtendedException

@@ -37,9 +37,11 @@ def body_of(response: HttpResponse, error: JWTExtendedException) -> Any:
             return json.loads(content)
         except ValueError:
             pass
-    return content.decode(response.charset, "replace") if content else {
-        config.error_msg_key: str(error)
-    }
+    return (
+        content.decode(response.charset, "replace")
+        if content
+        else {config.error_msg_key: str(error)}
+    )
 
 
 def api_exception(error: JWTExtendedException) -> JWTAPIException:

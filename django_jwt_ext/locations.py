@@ -46,9 +46,7 @@ def from_headers(request: HttpRequest, refresh: bool) -> tuple[str, None]:
         return parts[0], None
     # The header may hold several comma-separated credentials; exactly one
     # must be of our type.
-    candidates = [
-        field for field in COMMA_SEPARATED.split(value) if field.split()[:1] == [kind]
-    ]
+    candidates = [field for field in COMMA_SEPARATED.split(value) if field.split()[:1] == [kind]]
     if len(candidates) != 1:
         raise NoAuthorizationError(
             f"Missing '{kind}' type in '{name}' header. Expected '{name}: {kind} <JWT>'"
@@ -151,7 +149,6 @@ def locate(request: HttpRequest, locations: Sequence[str], refresh: bool) -> Fou
             return Found(location, encoded_token, csrf_value)
     if len(locations) > 1:
         raise NoAuthorizationError(
-            f"Missing JWT in {', '.join(locations[:-1])} or {locations[-1]} "
-            f"({'; '.join(reasons)})"
+            f"Missing JWT in {', '.join(locations[:-1])} or {locations[-1]} ({'; '.join(reasons)})"
         )
     raise NoAuthorizationError(reasons[0])

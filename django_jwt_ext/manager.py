@@ -5,13 +5,13 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
+from functools import cache
 from typing import Any, TypeVar
 
-from django.core.exceptions import ImproperlyConfigured
-from django.core.signals import setting_changed
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import setting_changed
 from django.http import HttpResponse
 from django.utils.module_loading import import_string
 
@@ -59,8 +59,7 @@ class Callbacks:
 
 def warn_renamed(old: str, new: str) -> None:
     warnings.warn(
-        f"JWTManager.{old} is deprecated; use JWTManager.{new} "
-        f"(flask-jwt-extended 4.x name).",
+        f"JWTManager.{old} is deprecated; use JWTManager.{new} (flask-jwt-extended 4.x name).",
         DeprecationWarning,
         stacklevel=3,
     )
@@ -332,7 +331,7 @@ class JWTManager:
 default_manager = JWTManager()
 
 
-@lru_cache(maxsize=None)
+@cache
 def import_manager(path: str) -> JWTManager:
     """Import the manager at dotted ``path``."""
     try:

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,54 +15,148 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='IssuedRefreshToken',
+            name="IssuedRefreshToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('jti', models.CharField(max_length=64, unique=True, verbose_name='JWT ID')),
-                ('family', models.UUIDField(db_index=True, verbose_name='family')),
-                ('identity', models.CharField(db_index=True, max_length=255, verbose_name='identity')),
-                ('issued_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='issued at')),
-                ('expires_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='expires at')),
-                ('used_at', models.DateTimeField(blank=True, help_text='When the token was exchanged for a new one (refresh rotation).', null=True, verbose_name='rotated at')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("jti", models.CharField(max_length=64, unique=True, verbose_name="JWT ID")),
+                ("family", models.UUIDField(db_index=True, verbose_name="family")),
+                (
+                    "identity",
+                    models.CharField(db_index=True, max_length=255, verbose_name="identity"),
+                ),
+                (
+                    "issued_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="issued at"
+                    ),
+                ),
+                (
+                    "expires_at",
+                    models.DateTimeField(
+                        blank=True, db_index=True, null=True, verbose_name="expires at"
+                    ),
+                ),
+                (
+                    "used_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When the token was exchanged for a new one (refresh rotation).",
+                        null=True,
+                        verbose_name="rotated at",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'issued refresh token',
-                'verbose_name_plural': 'issued refresh tokens',
-                'ordering': ['-issued_at'],
+                "verbose_name": "issued refresh token",
+                "verbose_name_plural": "issued refresh tokens",
+                "ordering": ["-issued_at"],
             },
         ),
         migrations.CreateModel(
-            name='RevokedIdentity',
+            name="RevokedIdentity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('identity', models.CharField(max_length=255, unique=True, verbose_name='identity')),
-                ('revoked_before', models.DateTimeField(db_index=True, verbose_name='tokens issued before')),
-                ('reason', models.CharField(blank=True, max_length=255, verbose_name='reason')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "identity",
+                    models.CharField(max_length=255, unique=True, verbose_name="identity"),
+                ),
+                (
+                    "revoked_before",
+                    models.DateTimeField(db_index=True, verbose_name="tokens issued before"),
+                ),
+                ("reason", models.CharField(blank=True, max_length=255, verbose_name="reason")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'logout everywhere',
-                'verbose_name_plural': 'logouts everywhere',
-                'ordering': ['-revoked_before'],
+                "verbose_name": "logout everywhere",
+                "verbose_name_plural": "logouts everywhere",
+                "ordering": ["-revoked_before"],
             },
         ),
         migrations.CreateModel(
-            name='RevokedToken',
+            name="RevokedToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('jti', models.CharField(max_length=64, unique=True, verbose_name='JWT ID')),
-                ('token_type', models.CharField(choices=[('access', 'access'), ('refresh', 'refresh')], max_length=16, verbose_name='type')),
-                ('identity', models.CharField(blank=True, db_index=True, max_length=255, verbose_name='identity')),
-                ('expires_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='expires at')),
-                ('revoked_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='revoked at')),
-                ('reason', models.CharField(blank=True, max_length=255, verbose_name='reason')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("jti", models.CharField(max_length=64, unique=True, verbose_name="JWT ID")),
+                (
+                    "token_type",
+                    models.CharField(
+                        choices=[("access", "access"), ("refresh", "refresh")],
+                        max_length=16,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "identity",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=255, verbose_name="identity"
+                    ),
+                ),
+                (
+                    "expires_at",
+                    models.DateTimeField(
+                        blank=True, db_index=True, null=True, verbose_name="expires at"
+                    ),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="revoked at"
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=255, verbose_name="reason")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'revoked token',
-                'verbose_name_plural': 'revoked tokens',
-                'ordering': ['-revoked_at'],
+                "verbose_name": "revoked token",
+                "verbose_name_plural": "revoked tokens",
+                "ordering": ["-revoked_at"],
             },
         ),
     ]

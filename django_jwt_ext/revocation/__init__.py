@@ -10,7 +10,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cache
 from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
@@ -39,7 +39,7 @@ logger = logging.getLogger("django_jwt_ext.revocation")
 T = TypeVar("T")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_backend(path: str) -> RevocationBackend:
     try:
         backend_class = import_string(path)
@@ -119,9 +119,7 @@ def revoke_token(token: str | dict[str, Any], reason: str = "") -> bool:
     :return: ``False`` when the token was already revoked.
     """
     record = record_of(token)
-    return reaching_store(
-        lambda: get_backend().revoke(record, reason, user_of(record.identity))
-    )
+    return reaching_store(lambda: get_backend().revoke(record, reason, user_of(record.identity)))
 
 
 def revoke_user_tokens(user: Any, reason: str = "") -> None:
@@ -139,9 +137,7 @@ def revoke_user_tokens(user: Any, reason: str = "") -> None:
         identity, instance = identity_key(user), None
     now = datetime.now(timezone.utc)
     reaching_store(
-        lambda: get_backend().revoke_identity(
-            identity, now, reason, instance or user_of(identity)
-        )
+        lambda: get_backend().revoke_identity(identity, now, reason, instance or user_of(identity))
     )
 
 

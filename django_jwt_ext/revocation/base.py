@@ -96,9 +96,10 @@ class RevocationBackend:
     """Base class of the revocation stores chosen by ``JWT_REVOCATION_BACKEND``.
 
     Methods that child classes must implement: :meth:`is_revoked`,
-    :meth:`revoke`, :meth:`revoke_identity`, :meth:`record_refresh_token`, :meth:`consume_refresh_token` and
-    :meth:`purge_expired`. Each has an ``a``-prefixed async twin that runs
-    it in a thread unless a child class does better.
+    :meth:`revoke`, :meth:`revoke_identity`, :meth:`record_refresh_token`,
+    :meth:`consume_refresh_token` and :meth:`purge_expired`. Each has an
+    ``a``-prefixed async twin that runs it in a thread unless a child class
+    does better.
     """
 
     #: Exceptions meaning the store cannot be reached (it fails closed on them).

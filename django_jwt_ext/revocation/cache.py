@@ -2,6 +2,7 @@
 
 import hashlib
 import uuid
+from contextlib import suppress
 from datetime import datetime, timezone
 from importlib import import_module
 from typing import Any
@@ -17,11 +18,12 @@ PREFIX = "jwt_ext"
 def client_errors() -> tuple[type[BaseException], ...]:
     """Return the exceptions cache clients raise when their server is unreachable."""
     errors: list[type[BaseException]] = [OSError]
-    for module, name in (("redis.exceptions", "RedisError"), ("pymemcache.exceptions", "MemcacheError")):
-        try:
+    for module, name in (
+        ("redis.exceptions", "RedisError"),
+        ("pymemcache.exceptions", "MemcacheError"),
+    ):
+        with suppress(ImportError):
             errors.append(getattr(import_module(module), name))
-        except ImportError:
-            pass
     return tuple(errors)
 
 

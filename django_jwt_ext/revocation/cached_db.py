@@ -64,4 +64,3 @@ class CachedDatabaseBackend(DatabaseBackend):
     ) -> None:
         super().revoke_identity(identity, revoked_before, reason, user)
         self.cache.set(key(IDENTITY, identity), revoked_before.timestamp(), timeout=None)
-
