@@ -130,7 +130,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
 def check_keys() -> list[checks.CheckMessage]:
     """E005: the keys the algorithm needs are missing or unusable."""
     algorithm = get_default_algorithms()[config.algorithm]
-    messages = []
+    messages: list[checks.CheckMessage] = []
     # An HMAC secret signs and verifies: report it once.
     keys = (("encode_key", "signing"), ("decode_key", "verification"))
     for option, setting in keys if config.is_asymmetric else keys[:1]:

@@ -12,12 +12,16 @@ Nothing is read at import time and nothing is ever written to settings.
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal, TypeAlias
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from jwt.algorithms import get_default_algorithms, requires_cryptography
+
+# A token lifetime: a timedelta (or relativedelta), or False for no expiry.
+Lifetime: TypeAlias = timedelta | Literal[False]
+SameSite: TypeAlias = Literal["Lax", "Strict", "None"] | None
 
 LOCATIONS = ("headers", "cookies", "query_string", "json")
 SAMESITE_VALUES = (None, "Lax", "Strict", "None")
@@ -113,7 +117,7 @@ def read_optional_str(name: str) -> str | None:
     return value
 
 
-def read_expires(name: str) -> timedelta | bool:
+def read_expires(name: str) -> Lifetime:
     value = read(name)
     if type(value) is int:
         return timedelta(seconds=value)
@@ -230,7 +234,7 @@ class Config:
         return None if self.session_cookie else ONE_YEAR
 
     @cached_property
-    def cookie_samesite(self) -> str | None:
+    def cookie_samesite(self) -> SameSite:
         value = read("JWT_COOKIE_SAMESITE")
         if value not in SAMESITE_VALUES:
             raise invalid("JWT_COOKIE_SAMESITE", "None, 'Lax', 'Strict' or 'None'", value)
@@ -300,11 +304,11 @@ class Config:
     # Lifetimes and claims.
 
     @cached_property
-    def access_expires(self) -> timedelta | bool:
+    def access_expires(self) -> Lifetime:
         return read_expires("JWT_ACCESS_TOKEN_EXPIRES")
 
     @cached_property
-    def refresh_expires(self) -> timedelta | bool:
+    def refresh_expires(self) -> Lifetime:
         return read_expires("JWT_REFRESH_TOKEN_EXPIRES")
 
     @cached_property

@@ -25,7 +25,7 @@ class JWTAPIException(APIException):
         self.response = response
         self.status_code = response.status_code
         # Kept as the loader built it: APIException would turn values into strings.
-        self.detail = body_of(response, error)  # type: ignore[assignment]
+        self.detail = body_of(response, error)
         self.auth_header = response.get("WWW-Authenticate")
 
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cache
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.utils.module_loading import import_string
 
 from . import defaults, revocation
-from .config import config
+from .config import Lifetime, config
 from .exceptions import (
     CSRFError,
     ExpiredSignatureError,
@@ -232,7 +232,7 @@ class JWTManager:
         token_type: str,
         *,
         fresh: bool | float | timedelta = False,
-        expires_delta: timedelta | int | bool | None = None,
+        expires_delta: timedelta | int | Literal[False] | None = None,
         claims: dict[str, Any] | None = None,
         headers: dict[str, Any] | None = None,
         family: uuid.UUID | None = None,
@@ -249,18 +249,19 @@ class JWTManager:
         extra_claims = dict(self.callbacks.additional_claims(identity) or {})
         if claims:
             extra_claims.update(claims)
+        lifetime: Lifetime
         if expires_delta is None:
-            expires_delta = (
-                config.access_expires if token_type == "access" else config.refresh_expires
-            )
-        elif type(expires_delta) is int:
-            expires_delta = timedelta(seconds=expires_delta)
+            lifetime = config.access_expires if token_type == "access" else config.refresh_expires
+        elif type(expires_delta) is int:  # Integer seconds, as the settings accept.
+            lifetime = timedelta(seconds=expires_delta)
+        else:  # A timedelta, a relativedelta, or False.
+            lifetime = cast(Lifetime, expires_delta)
         payload = make_claims(
             identity=self.callbacks.user_identity(identity),
             token_type=token_type,
             identity_claim_key=config.identity_claim_key,
             fresh=fresh,
-            expires_delta=expires_delta,
+            expires_delta=lifetime,
             csrf=config.cookie_csrf_protect,
             nbf=config.encode_nbf,
             audience=config.encode_audience,

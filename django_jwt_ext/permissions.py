@@ -16,7 +16,7 @@ from .pipeline import check_fresh, verify
 
 def jwt_authenticator(request: Request) -> JWTAuthentication:
     """Return the request's JWT authentication class instance, or a default one."""
-    for authenticator in request.authenticators:
+    for authenticator in request.authenticators or ():
         if isinstance(authenticator, JWTAuthentication):
             return authenticator
     return JWTAuthentication()

@@ -1,7 +1,7 @@
 """Create and read tokens with the active manager and the settings."""
 
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from .exceptions import JWTDecodeError
 from .manager import get_jwt_manager
@@ -11,7 +11,7 @@ from .tokens import Claims, Header, unverified_header
 def create_access_token(
     identity: Any,
     fresh: bool | timedelta = False,
-    expires_delta: timedelta | int | bool | None = None,
+    expires_delta: timedelta | int | Literal[False] | None = None,
     additional_claims: dict[str, Any] | None = None,
     additional_headers: dict[str, Any] | None = None,
 ) -> str:
@@ -37,7 +37,7 @@ def create_access_token(
 
 def create_refresh_token(
     identity: Any,
-    expires_delta: timedelta | int | bool | None = None,
+    expires_delta: timedelta | int | Literal[False] | None = None,
     additional_claims: dict[str, Any] | None = None,
     additional_headers: dict[str, Any] | None = None,
 ) -> str:

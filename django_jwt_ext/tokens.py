@@ -9,7 +9,7 @@ import json
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, Literal
 
 import jwt
 
@@ -30,7 +30,7 @@ def make_claims(
     token_type: str,
     identity_claim_key: str = "sub",
     fresh: bool | float | timedelta = False,
-    expires_delta: timedelta | bool | None = None,
+    expires_delta: timedelta | Literal[False] | None = None,
     csrf: bool = False,
     nbf: bool = True,
     audience: str | Iterable[str] | None = None,
@@ -68,7 +68,7 @@ def make_claims(
         payload["aud"] = audience if isinstance(audience, str) else list(audience)
     if issuer:
         payload["iss"] = issuer
-    if expires_delta is not None and expires_delta is not False:
+    if expires_delta is not None and expires_delta is not False:  # timedelta(0) is falsy
         payload["exp"] = now + expires_delta
     if claims:
         payload.update(claims)

@@ -72,9 +72,13 @@ def reaching_store(call: Callable[[], T]) -> T:
     The database counts as part of the store whatever the backend: user
     lookups ride along some checks.
     """
+    unreachable: tuple[type[BaseException], ...] = (
+        *UNREACHABLE_DATABASE,
+        *get_backend().unavailable_errors,
+    )
     try:
         return call()
-    except (*UNREACHABLE_DATABASE, *get_backend().unavailable_errors) as exc:
+    except unreachable as exc:
         raise StoreUnavailableError("Token store unavailable") from exc
 
 

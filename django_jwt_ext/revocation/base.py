@@ -31,7 +31,7 @@ class TokenRecord:
         a number.
         """
         jti, exp, iat = claims.get("jti"), claims.get("exp"), claims.get("iat")
-        if is_number(exp):
+        if exp is not None and is_number(exp):
             exp = datetime.fromtimestamp(exp, timezone.utc)
         return cls(
             jti=jti if isinstance(jti, str) else None,
