@@ -29,7 +29,7 @@ from .exceptions import (
     UserClaimsVerificationError,
     UserLookupError,
 )
-from .tokens import Claims, Header, decode_jwt, make_claims, peek, sign
+from .tokens import Claims, Header, check_encoded, decode_jwt, make_claims, peek, sign
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -285,8 +285,7 @@ class JWTManager:
         self, encoded_token: str, csrf_value: str | None = None, allow_expired: bool = False
     ) -> tuple[Header, Claims]:
         """Verify ``encoded_token`` with the settings and return its header and claims."""
-        if not isinstance(encoded_token, str):
-            raise JWTDecodeError("Invalid token type. Token must be a str")
+        check_encoded(encoded_token)
         if len(encoded_token) > config.max_token_size:
             raise JWTDecodeError(
                 f"Token is larger than the maximum of {config.max_token_size} characters"

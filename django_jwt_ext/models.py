@@ -21,7 +21,7 @@ class IssuedRefreshToken(models.Model):
         verbose_name=_("user"),
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now, db_index=True)
@@ -43,7 +43,11 @@ class IssuedRefreshToken(models.Model):
 
 
 class RevokedToken(models.Model):
-    """A token that is refused until it expires."""
+    """A token that is refused until it expires.
+
+    Deleting the user keeps the row (``user`` becomes null): a revocation must
+    outlive its user, or a stolen token of a deleted user would work again.
+    """
 
     jti = models.CharField(_("JWT ID"), max_length=64, unique=True)
     token_type = models.CharField(_("type"), max_length=16, choices=TOKEN_TYPES)
@@ -53,7 +57,7 @@ class RevokedToken(models.Model):
         verbose_name=_("user"),
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, db_index=True)
@@ -78,7 +82,7 @@ class RevokedIdentity(models.Model):
         verbose_name=_("user"),
         null=True,
         blank=True,
-        on_delete=models.CASCADE,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     revoked_before = models.DateTimeField(_("tokens issued before"), db_index=True)

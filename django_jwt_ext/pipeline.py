@@ -131,8 +131,9 @@ def user_coroutine(user: Any):
 def verify(request: Any, requirements: Requirements) -> VerifiedJWT | None:
     """Run the pipeline; store and return what it found, ``None`` for OPTIONS.
 
-    The stored claims and header of an optional request without a token (and
-    of an OPTIONS request) are empty dicts, as in flask-jwt-extended.
+    The stored claims and header of an optional request without a token are
+    empty dicts, as in flask-jwt-extended; an OPTIONS request gets the same,
+    where flask would raise, so that a view reading them never fails.
 
     :raises JWTExtendedException: the request does not meet ``requirements``.
     """

@@ -139,6 +139,7 @@ def decode_jwt(
         PyJWT's message.
     :raises CSRFError: ``csrf_value`` does not match the token.
     """
+    check_encoded(encoded_token)
     algorithms = list(algorithms)  # An iterator would be spent by the first attempt.
     options = {"verify_aud": audience is not None, "verify_sub": verify_sub}
     if allow_expired:
@@ -185,11 +186,28 @@ def decode_jwt(
     return decoded["header"], claims
 
 
+def check_encoded(encoded_token: Any) -> None:
+    """Refuse what cannot be a compact JWS before PyJWT sees it.
+
+    PyJWT raises ``UnicodeEncodeError`` (outside its own errors) for strings
+    that UTF-8 cannot encode, such as lone surrogates from a JSON body.
+    Anything else is left to PyJWT, whose messages clients see.
+    """
+    if not isinstance(encoded_token, str):
+        raise JWTDecodeError(f"Invalid token type. Token must be a {bytes}")
+    if not encoded_token.isascii():
+        try:
+            encoded_token.encode("utf-8")
+        except UnicodeEncodeError:
+            raise JWTDecodeError("Invalid token: it is not valid UTF-8") from None
+
+
 def peek(encoded_token: str) -> tuple[Header, Claims]:
     """Return a token's header and claims without verifying anything.
 
     For choosing a decode key before verification; never trust the result.
     """
+    check_encoded(encoded_token)
     try:
         decoded = jwt.decode_complete(encoded_token, options={"verify_signature": False})
     except jwt.InvalidTokenError as exc:
@@ -199,6 +217,7 @@ def peek(encoded_token: str) -> tuple[Header, Claims]:
 
 def unverified_header(encoded_token: str) -> Header:
     """Return a token's JOSE header without verifying the token."""
+    check_encoded(encoded_token)
     try:
         return jwt.get_unverified_header(encoded_token)
     except jwt.InvalidTokenError as exc:

@@ -1,6 +1,7 @@
 from importlib.util import find_spec
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 
 from django_jwt_ext import JWTManager, create_access_token, create_refresh_token
@@ -12,7 +13,15 @@ SECRET = "test-secret-0123456789abcdef0123456789abcdef0123456789abcdef0123"
 
 @pytest.fixture(autouse=True)
 def jwt_settings(settings):
-    """Start every test from the defaults of flask-jwt-extended plus a known secret."""
+    """Start every test from the library's defaults, not the demo project's choices.
+
+    Only a known secret, the header location and a fresh manager are set. The
+    fast MD5 hasher spares each created user PBKDF2's deliberate slowness.
+    """
+    for name in dir(django_settings):
+        if name.startswith("JWT_"):
+            delattr(settings, name)
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.JWT_SECRET_KEY = SECRET
     settings.JWT_TOKEN_LOCATION = ["headers"]
     settings.JWT_MANAGER = "tests.managers.active"

@@ -25,6 +25,8 @@ def demo_settings(settings):
     """The demo project's own token settings: cookies, CSRF double submit."""
     settings.JWT_TOKEN_LOCATION = ["headers", "cookies", "query_string", "json"]
     settings.JWT_MANAGER = "testproject.auth.jwt"
+    settings.JWT_COOKIE_SAMESITE = "Lax"
+    settings.JWT_REFRESH_TOKEN_ROTATION = True
     return settings
 
 

@@ -130,12 +130,6 @@ pytestmark = [pytest.mark.urls(__name__), pytest.mark.django_db]
 PROTECTED = [flavour_path("drf-classes"), "/t/jwt", "/t/defaults"]
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    """The user fixture hashes a password; the default hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def client():
     return APIClient()

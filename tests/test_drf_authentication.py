@@ -21,11 +21,6 @@ from tests.test_drf import BAD_HEADER, CHALLENGE, MISSING_HEADER, PROTECTED, ass
 pytestmark = [pytest.mark.urls("tests.test_drf"), pytest.mark.django_db]
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def client():
     return APIClient()

@@ -58,11 +58,6 @@ HANDLERS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def fast_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(params=list(HANDLERS))
 def handler(request, settings):
     """Install a recording EXCEPTION_HANDLER; DRF reloads its settings on the change."""
