@@ -6,6 +6,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
+# No database stores a wider integer key.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
 
 def users_with_pk(identity: Any) -> QuerySet | None:
     """Return the queryset of the user whose primary key is ``identity``.
@@ -21,7 +24,8 @@ def users_with_pk(identity: Any) -> QuerySet | None:
         pk_field.run_validators(pk)
     except (ValidationError, TypeError, ValueError, OverflowError):
         return None
-    if pk is None:
+    if pk is None or (isinstance(pk, int) and not INT64_MIN <= pk <= INT64_MAX):
+        # Older Django versions do not range-check integers on every database.
         return None
     return user_model._default_manager.filter(pk=pk)
 

@@ -100,8 +100,10 @@ def record_of(token: str | dict[str, Any]) -> TokenRecord:
 
 
 def user_of(identity: str) -> Any:
-    """Return the user an identity designates, for display in the admin."""
-    return user_with_pk(identity) if identity else None
+    """Return the user an identity designates, when the backend keeps that link."""
+    if not identity or not get_backend().keeps_users:
+        return None
+    return user_with_pk(identity)
 
 
 def is_token_revoked(claims: dict[str, Any]) -> bool:

@@ -104,6 +104,8 @@ class RevocationBackend:
 
     #: Exceptions meaning the store cannot be reached (it fails closed on them).
     unavailable_errors: tuple[type[BaseException], ...] = ()
+    #: Whether revocations keep a link to the user (shown in the admin).
+    keeps_users = False
 
     def is_revoked(self, token: TokenRecord) -> bool:
         """Return whether ``token`` is revoked, by ``jti``, family or identity."""

@@ -108,7 +108,6 @@ class CacheBackend(RevocationBackend):
             return (uuid.UUID(family) if family else uuid.uuid4()), None
         if family:
             self.cache.set(key("family", family), 1, timeout=refresh_lifetime())
-            self.token_revoked(token, token.identity, "Refresh token reused")
         self.revoke(token, "Refresh token reused")
         return None
 

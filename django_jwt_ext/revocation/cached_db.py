@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 
 from ..config import config
 from .base import RevocationBackend, RevocationState, TokenRecord
-from .cache import key, state_of
+from .cache import client_errors, key, state_of
 from .db import DatabaseBackend
 
 # Cached for an identity that never logged out everywhere.
@@ -23,6 +23,8 @@ class CachedDatabaseBackend(DatabaseBackend):
     Writes go to the database first, then to the cache, so the database
     stays the record of truth and the admin shows everything.
     """
+
+    unavailable_errors = DatabaseBackend.unavailable_errors + client_errors()
 
     @property
     def cache(self) -> BaseCache:
@@ -43,8 +45,9 @@ class CachedDatabaseBackend(DatabaseBackend):
         state = super().state(token)
         logout = state.revoked_before.timestamp() if state.revoked_before else NO_LOGOUT
         timeout = token.seconds_left(datetime.now(timezone.utc))
-        self.cache.set(key(JTI, token.jti or ""), state.jti_revoked, timeout=timeout or 1)
-        self.cache.set(key(IDENTITY, token.identity), logout, timeout=None)
+        # add, not set: a revocation written since the read above must win.
+        self.cache.add(key(JTI, token.jti or ""), state.jti_revoked, timeout=timeout or 1)
+        self.cache.add(key(IDENTITY, token.identity), logout, timeout=None)
         return state
 
     def user_and_revocation(self, users: QuerySet, token: TokenRecord) -> tuple[Any, bool]:

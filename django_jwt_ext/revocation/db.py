@@ -1,13 +1,14 @@
 """DatabaseBackend: revocations in the Django ORM (the default store)."""
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.db.models import (
     DateTimeField,
     Exists,
+    F,
     OuterRef,
     QuerySet,
     Subquery,
@@ -15,10 +16,10 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from .base import RevocationBackend, RevocationState, TokenRecord
+from .base import RevocationBackend, RevocationState, TokenRecord, leeway_seconds
 
 # What a database that cannot be reached raises (not the errors of a bad query).
-UNREACHABLE_DATABASE = (OperationalError, InterfaceError)
+UNREACHABLE_DATABASE: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
 
 
 class DatabaseBackend(RevocationBackend):
@@ -29,6 +30,7 @@ class DatabaseBackend(RevocationBackend):
     """
 
     unavailable_errors = UNREACHABLE_DATABASE
+    keeps_users = True
 
     def is_revoked(self, token: TokenRecord) -> bool:
         return self.state(token).covers(token)
@@ -37,18 +39,22 @@ class DatabaseBackend(RevocationBackend):
         """Return what the database knows of ``token``, in one query."""
         from ..models import RevokedIdentity, RevokedToken
 
+        # Both sides select the same two named annotations, unordered: Django
+        # versions differ in how they order plain fields among expressions.
         by_jti = (
             RevokedToken.objects.filter(jti=token.jti)
+            .annotate(jti_hit=Value(True), before=Value(None, output_field=DateTimeField()))
             .order_by()
-            .values_list(Value(True), Value(None, output_field=DateTimeField()))
+            .values_list("jti_hit", "before")
         )
         by_identity = (
             RevokedIdentity.objects.filter(identity=token.identity)
+            .annotate(jti_hit=Value(False), before=F("revoked_before"))
             .order_by()
-            .values_list(Value(False), "revoked_before")
+            .values_list("jti_hit", "before")
         )
         jti_revoked, revoked_before = False, None
-        for row_jti_revoked, row_before in by_jti.union(by_identity, all=True):
+        for row_jti_revoked, row_before in by_jti.union(by_identity, all=True).order_by():
             if row_jti_revoked:
                 jti_revoked = True
             else:
@@ -171,10 +177,11 @@ class DatabaseBackend(RevocationBackend):
     def purge_expired(self, batch_size: int = 1000) -> int:
         from ..models import IssuedRefreshToken, RevokedToken
 
-        now = timezone.now()
+        # A token within the decode leeway is still accepted: keep its rows.
+        cutoff = timezone.now() - timedelta(seconds=leeway_seconds())
         deleted = 0
         for model in (RevokedToken, IssuedRefreshToken):
-            expired = model.objects.filter(expires_at__lt=now)
+            expired = model.objects.filter(expires_at__lt=cutoff)
             while True:
                 batch = list(expired.values_list("pk", flat=True)[:batch_size])
                 if not batch:

@@ -1,0 +1,133 @@
+"""What the hot path costs: database queries per protected request, pinned."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from django_jwt_ext import create_access_token, create_refresh_token, decode_token
+from django_jwt_ext.config import config
+from django_jwt_ext.models import IssuedRefreshToken
+from django_jwt_ext.revocation import revoke_token, revoke_user_tokens
+from tests.revocation_support import (  # noqa: F401 (fixtures)
+    CACHE_BACKEND,
+    DATABASE_BACKENDS,
+    DB_BACKEND,
+    REVOKED,
+    bearer,
+    isolated_cache_fixture,
+    rotation_fixture,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=list(DATABASE_BACKENDS.values()), ids=list(DATABASE_BACKENDS))
+def database_backend(request, settings, isolated_cache):
+    """Each backend that keeps its records in the database."""
+    settings.JWT_REVOCATION_BACKEND = request.param
+    return request.param
+
+
+def test_default_settings_use_the_database_backend_and_the_model_lookup():
+    # What the one-query tests below rely on.
+    assert config.revocation_backend == DB_BACKEND
+    assert config.user_lookup == "model"
+
+
+def test_protected_request_costs_one_query_with_default_settings(
+    client, user, django_assert_num_queries
+):
+    token = create_access_token(user)
+    with django_assert_num_queries(1):
+        response = client.get("/api/protected", **bearer(token))
+    assert response.status_code == 200
+
+
+def test_one_query_for_valid_revoked_and_logged_out_tokens(
+    database_backend, client, user, django_assert_num_queries
+):
+    valid, revoked, logged_out = (create_access_token(user) for _ in range(3))
+    revoke_token(revoked)
+
+    with django_assert_num_queries(1):
+        response = client.get("/api/protected", **bearer(valid))
+    assert response.status_code == 200
+
+    with django_assert_num_queries(1):
+        response = client.get("/api/protected", **bearer(revoked))
+    assert (response.status_code, response.json()) == (401, REVOKED)
+
+    revoke_user_tokens(user)
+    with django_assert_num_queries(1):
+        response = client.get("/api/protected", **bearer(logged_out))
+    assert (response.status_code, response.json()) == (401, REVOKED)
+
+
+def test_revoked_token_of_an_unknown_user_is_reported_revoked(client, django_assert_num_queries):
+    # The annotated user query finds no row; a second query tells revoked from unknown.
+    token = create_access_token("424242")
+    revoke_token(token)
+    with django_assert_num_queries(2):
+        response = client.get("/api/protected", **bearer(token))
+    assert (response.status_code, response.json()) == (401, REVOKED)
+
+
+def test_cache_backend_without_user_lookup_costs_no_query(
+    settings, isolated_cache, client, user, django_assert_num_queries
+):
+    settings.JWT_REVOCATION_BACKEND = CACHE_BACKEND
+    settings.JWT_USER_LOOKUP = None
+    valid, revoked, logged_out = (create_access_token(user) for _ in range(3))
+    revoke_token(revoked)
+
+    with django_assert_num_queries(0):
+        response = client.get("/flavours/sync/protected", **bearer(valid))
+    assert response.status_code == 200
+    assert response.json()["identity"] == str(user.pk)
+
+    with django_assert_num_queries(0):
+        response = client.get("/flavours/sync/protected", **bearer(revoked))
+    assert (response.status_code, response.json()) == (401, REVOKED)
+
+    revoke_user_tokens(user)
+    with django_assert_num_queries(0):
+        response = client.get("/flavours/sync/protected", **bearer(logged_out))
+    assert (response.status_code, response.json()) == (401, REVOKED)
+
+
+def test_cache_backend_with_user_lookup_costs_only_the_user_query(
+    settings, isolated_cache, client, user, django_assert_num_queries
+):
+    settings.JWT_REVOCATION_BACKEND = CACHE_BACKEND
+    token = create_access_token(user)
+    with django_assert_num_queries(1):
+        response = client.get("/api/protected", **bearer(token))
+    assert response.status_code == 200
+
+
+def test_refresh_with_rotation_on_the_database_backend(rotation, client, user):
+    refresh = create_refresh_token(user)
+    # Measured: 4 queries, the budget's upper end.
+    # 1. SELECT user annotated with the revocation state (pipeline, one round trip);
+    # 2. UPDATE issued token SET used_at WHERE jti = ... AND used_at IS NULL (the atomic consume);
+    # 3. SELECT family, user_id of the consumed token (the successor joins its family);
+    # 4. INSERT the successor into the issued refresh tokens.
+    # Savepoints are transaction control, not queries: should rotation run in
+    # a transaction, the test's own transaction turns it into a savepoint.
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("/api/refresh", **bearer(refresh))
+    assert response.status_code == 200
+    statements = [query["sql"].split()[0].upper() for query in queries.captured_queries]
+    assert [s for s in statements if s not in ("SAVEPOINT", "RELEASE")] == [
+        "SELECT",
+        "UPDATE",
+        "SELECT",
+        "INSERT",
+    ]
+
+
+def test_issuing_a_refresh_token_records_it_in_one_query(user, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        token = create_refresh_token(user)
+    issued = IssuedRefreshToken.objects.get()
+    assert (issued.jti, issued.user) == (decode_token(token)["jti"], user)
