@@ -10,13 +10,9 @@ REFRESH = "refresh"
 TOKEN_TYPES = [(ACCESS, _("access")), (REFRESH, _("refresh"))]
 
 
-class IssuedRefreshToken(models.Model):
-    """One refresh token handed out; tokens refreshed from one login share a family."""
-
-    jti = models.CharField(_("JWT ID"), max_length=64, unique=True)
-    family = models.UUIDField(_("family"), db_index=True)
-    identity = models.CharField(_("identity"), max_length=255, db_index=True)
-    user = models.ForeignKey(
+def user_field() -> models.ForeignKey:
+    """Link a record to its user for the admin; deleting the user keeps the record."""
+    return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
         null=True,
@@ -24,6 +20,15 @@ class IssuedRefreshToken(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+
+class IssuedRefreshToken(models.Model):
+    """One refresh token handed out; tokens refreshed from one login share a family."""
+
+    jti = models.CharField(_("JWT ID"), max_length=64, unique=True)
+    family = models.UUIDField(_("family"), db_index=True)
+    identity = models.CharField(_("identity"), max_length=255, db_index=True)
+    user = user_field()
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now, db_index=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, db_index=True)
     used_at = models.DateTimeField(
@@ -52,14 +57,7 @@ class RevokedToken(models.Model):
     jti = models.CharField(_("JWT ID"), max_length=64, unique=True)
     token_type = models.CharField(_("type"), max_length=16, choices=TOKEN_TYPES)
     identity = models.CharField(_("identity"), max_length=255, blank=True, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    user = user_field()
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, db_index=True)
     revoked_at = models.DateTimeField(_("revoked at"), default=timezone.now, db_index=True)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
@@ -77,14 +75,7 @@ class RevokedIdentity(models.Model):
     """Logout everywhere: every token of this identity issued before ``revoked_before``."""
 
     identity = models.CharField(_("identity"), max_length=255, unique=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("user"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    user = user_field()
     revoked_before = models.DateTimeField(_("tokens issued before"), db_index=True)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
 
