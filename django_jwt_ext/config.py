@@ -463,7 +463,7 @@ class Config:
     def implicit_refresh_window(self) -> float:
         """Return, in seconds, how close to expiry an access cookie gets replaced."""
         value = read("JWT_IMPLICIT_REFRESH_WINDOW")
-        if isinstance(value, timedelta):
+        if isinstance(value, timedelta) and value >= timedelta(0):
             return value.total_seconds()
         if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             raise invalid(

@@ -74,7 +74,8 @@ class ImplicitRefreshMiddleware(MiddlewareMixin):
 
     A request verified with an access token from a cookie that expires within
     ``JWT_IMPLICIT_REFRESH_WINDOW`` gets a new (non-fresh) access cookie, so
-    an active browser session never sees its token expire.
+    an active browser session never sees its token expire. Responses that
+    set or unset the cookie themselves, and tokens the view revoked, get none.
     """
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -85,7 +86,13 @@ class ImplicitRefreshMiddleware(MiddlewareMixin):
         expires = claims.get("exp")
         if claims.get("type") != "access" or type(expires) not in (int, float):
             return response
-        if expires - time.time() <= config.implicit_refresh_window:
-            identity = claims.get(config.identity_claim_key)
-            set_access_cookies(response, create_access_token(identity, fresh=False))
+        if expires - time.time() > config.implicit_refresh_window:
+            return response
+        if config.access_cookie_name in response.cookies:
+            return response  # The view set or unset the cookie itself (login, logout).
+        manager = get_jwt_manager()
+        if manager.callbacks.token_in_blocklist(verified.header, claims):
+            return response  # Revoked by the view (a logout everywhere): nothing to renew.
+        identity = claims.get(config.identity_claim_key)
+        set_access_cookies(response, create_access_token(identity, fresh=False))
         return response

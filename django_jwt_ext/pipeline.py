@@ -117,8 +117,8 @@ def remember(request: Any, verified: VerifiedJWT) -> None:
     if verified.user is not None:
         # DRF's Request passes this on to the Django request it wraps.
         request.user = verified.user
-        if hasattr(underlying(request), "auser"):
-            underlying(request).auser = user_coroutine(verified.user)
+        # Async views ask request.auser() (Django 5.0+); it must answer the same.
+        underlying(request).auser = user_coroutine(verified.user)
 
 
 def user_coroutine(user: Any):

@@ -85,7 +85,8 @@ def sign(
 ) -> str:
     """Return ``claims`` signed with ``key``; ``headers`` are merged after ``alg`` and ``typ``.
 
-    Datetimes in ``exp``, ``nbf`` and ``iat`` become whole-second timestamps.
+    Datetimes in ``exp`` and ``nbf`` become whole-second timestamps (``iat``
+    is already a number, to the microsecond).
     """
     return jwt.encode(
         dict(claims),

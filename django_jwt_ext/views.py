@@ -51,6 +51,17 @@ def body_data(request: HttpRequest) -> Any:
     return data
 
 
+def storable(value: str) -> bool:
+    """Tell whether a database can take ``value`` (UTF-8 encodable, no NUL)."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class TokenView(View):
     """Shared policy of the token endpoints: POST only, tokens in JSON (and cookies)."""
 
@@ -95,6 +106,8 @@ class ObtainTokensView(TokenView):
 
     def authenticate(self, request: HttpRequest, username: str, password: str) -> Any:
         """Return the active user these credentials identify, or ``None``."""
+        if not (storable(username) and storable(password)):
+            return None  # No stored user has such a name or password.
         user = authenticate(request, username=username, password=password)
         if user is None or not getattr(user, "is_active", True):
             return None
@@ -163,8 +176,8 @@ class LogoutView(TokenView):
         if not isinstance(encoded, str) or not encoded:
             return None
         try:
-            claims = decode_token(encoded, allow_expired=True)
+            claims = decode_token(encoded)
         except JWTExtendedException:
-            return None
+            return None  # Expired or invalid: nothing anyone can use.
         same_identity = claims.get(config.identity_claim_key) == get_jwt_identity(request)
         return claims if same_identity and claims["type"] == "refresh" else None

@@ -10,4 +10,6 @@ jwt = JWTManager()
 def add_claims(identity):
     """Mark every token the demo issues."""
     return {"demo": True}
+
+
 # literalinclude-end: manager

@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from django_jwt_ext import (
     create_access_token,
@@ -29,10 +29,13 @@ def index(request):
     return render(request, "testproject/demo.html")
 
 
+@require_http_methods(["GET", "POST"])
 @jwt_required()
 def whoami(request):
     user = get_current_user(request)
-    return JsonResponse({"user": user.get_username(), "location": get_jwt_request_location(request)})
+    return JsonResponse(
+        {"user": user.get_username(), "location": get_jwt_request_location(request)}
+    )
 
 
 def credentials(request):
@@ -51,9 +54,7 @@ def credentials(request):
 @require_POST
 def login(request):
     data = credentials(request)
-    user = authenticate(
-        request, username=data.get("username"), password=data.get("password")
-    )
+    user = authenticate(request, username=data.get("username"), password=data.get("password"))
     if user is None:
         return JsonResponse({"msg": "Bad username or password"}, status=401)
     lifetime = data.get("expires_in")  # Demo only: lets the walk-through show expiry.
@@ -66,6 +67,7 @@ def login(request):
     return JsonResponse({"access_token": access_token, "refresh_token": refresh_token})
 
 
+@require_http_methods(["GET", "POST"])
 @jwt_required()
 def protected(request):
     user = get_current_user(request)
@@ -79,6 +81,8 @@ def refresh(request):
         # Raises RevokedTokenError (401) when the refresh token was used before.
         tokens["refresh_token"] = rotate_refresh_token(get_jwt_header(request), get_jwt(request))
     return JsonResponse(tokens)
+
+
 # literalinclude-end: login
 
 
@@ -93,4 +97,6 @@ def logout(request):
 def logout_everywhere(request):
     revoke_user_tokens(get_current_user(request), reason="logout everywhere")
     return JsonResponse({"msg": "Every session of this user is logged out"})
+
+
 # literalinclude-end: logout

@@ -105,7 +105,12 @@ class CacheBackend(RevocationBackend):
         family = self.cache.get(key("refresh", token.jti))
         # cache.add is atomic (SET NX on Redis): one request wins.
         if self.cache.add(key("used", token.jti), 1, timeout=timeout or 1):
-            return (uuid.UUID(family) if family else uuid.uuid4()), None
+            if family:
+                return uuid.UUID(family), None
+            # Issued before the store knew it (or evicted): start its family now.
+            new_family = uuid.uuid4()
+            self.record_refresh_token(token, new_family)
+            return new_family, None
         if family:
             self.cache.set(key("family", family), 1, timeout=refresh_lifetime())
         self.revoke(token, "Refresh token reused")
