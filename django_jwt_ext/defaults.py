@@ -13,7 +13,7 @@ from django.http import HttpResponse, JsonResponse
 
 from . import revocation
 from .config import config
-from .users import is_active, users_with_pk
+from .users import first, is_active, user_pk, users_with_pk
 
 # RFC 9110 requires a challenge on every 401.
 WWW_AUTHENTICATE = 'Bearer realm="api"'
@@ -66,8 +66,8 @@ def token_verification(jwt_header: dict, jwt_data: dict) -> bool:
 
 def load_user_by_pk(jwt_header: dict, jwt_data: dict) -> Any:
     """Return the active user whose primary key is the token's identity, else ``None``."""
-    users = users_with_pk(jwt_data.get(config.identity_claim_key))
-    user = None if users is None else revocation.reaching_store(users.first)
+    pk = user_pk(jwt_data.get(config.identity_claim_key))
+    user = None if pk is None else revocation.reaching_store(lambda: first(users_with_pk(pk)))
     return user if user is not None and is_active(user) else None
 
 
@@ -76,10 +76,10 @@ def user_and_revocation(jwt_data: dict) -> tuple[Any, bool]:
 
     Return ``(active user or None, revoked)``.
     """
-    users = users_with_pk(jwt_data.get(config.identity_claim_key))
-    if users is None:
+    pk = user_pk(jwt_data.get(config.identity_claim_key))
+    if pk is None:
         return None, revocation.is_token_revoked(jwt_data)
-    user, revoked = revocation.user_and_revocation(users, jwt_data)
+    user, revoked = revocation.user_and_revocation(pk, jwt_data)
     return (user if user is not None and is_active(user) else None), revoked
 
 

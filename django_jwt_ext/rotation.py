@@ -2,8 +2,6 @@
 
 from typing import Any
 
-from django.db import transaction
-
 from . import revocation
 from .config import config
 from .exceptions import RevokedTokenError
@@ -17,14 +15,15 @@ def rotate_refresh_token(jwt_header: dict[str, Any], jwt_data: dict[str, Any]) -
     losers of concurrent refreshes) revokes its whole family, the successor
     included, and raises :class:`~django_jwt_ext.exceptions.RevokedTokenError`.
     """
-    # One transaction: concurrent losers wait for the winner's row lock and
-    # then find its successor in the family they revoke.
-    with transaction.atomic():
-        consumed = revocation.consume_refresh_token(jwt_data)
-        if consumed is not None:
-            family, user_id = consumed
-            return get_jwt_manager().encode(
-                jwt_data[config.identity_claim_key], "refresh", family=family, user_id=user_id
-            )
-    # Raised outside the transaction, which keeps the family's revocation.
+    lineage = revocation.refresh_lineage(jwt_data)
+    if lineage is not None:
+        family, user_id = lineage
+        # The successor joins the family before the token is consumed: a
+        # concurrent loser, refused by the consumption, then revokes a family
+        # that already holds the winner's successor. No transaction needed.
+        successor = get_jwt_manager().encode(
+            jwt_data[config.identity_claim_key], "refresh", family=family, user_id=user_id
+        )
+        if revocation.consume_refresh_token(jwt_data, family):
+            return successor
     raise RevokedTokenError(jwt_header, jwt_data)

@@ -10,24 +10,32 @@ from django.db.models import QuerySet
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 
-def users_with_pk(identity: Any) -> QuerySet | None:
-    """Return the queryset of the user whose primary key is ``identity``.
+def user_pk(identity: Any) -> Any:
+    """Return ``identity`` as a primary key of the user model, or ``None``.
 
-    ``None`` when ``identity`` cannot be a primary key of the user model (a
-    string for an integer key, a number out of the column's range), so that
-    such input finds no user instead of raising a database error.
+    ``None`` when it cannot be one (a string for an integer key, a number out
+    of the column's range), so that such input finds no user instead of
+    raising a database error.
     """
-    user_model = get_user_model()
-    pk_field = user_model._meta.pk
+    pk_field = get_user_model()._meta.pk
     try:
         pk = pk_field.to_python(identity)
         pk_field.run_validators(pk)
     except (ValidationError, TypeError, ValueError, OverflowError):
         return None
-    if pk is None or (isinstance(pk, int) and not INT64_MIN <= pk <= INT64_MAX):
-        # Older Django versions do not range-check integers on every database.
-        return None
-    return user_model._default_manager.filter(pk=pk)
+    if isinstance(pk, int) and not INT64_MIN <= pk <= INT64_MAX:
+        return None  # Older Django versions do not range-check on every database.
+    return pk
+
+
+def users_with_pk(pk: Any) -> QuerySet:
+    """Return the queryset of the user whose primary key is ``pk`` (see :func:`user_pk`)."""
+    return get_user_model()._default_manager.filter(pk=pk)
+
+
+def first(users: QuerySet) -> Any:
+    """Return the first row of ``users`` or ``None``, without ``first()``'s ORDER BY."""
+    return next(iter(users[:1]), None)
 
 
 def is_active(user: Any) -> bool:
@@ -37,5 +45,5 @@ def is_active(user: Any) -> bool:
 
 def user_with_pk(identity: Any) -> Any:
     """Return the user whose primary key is ``identity``, active or not, or ``None``."""
-    users = users_with_pk(identity)
-    return None if users is None else users.first()
+    pk = user_pk(identity)
+    return None if pk is None else first(users_with_pk(pk))

@@ -324,9 +324,11 @@ def test_async_twins_give_the_same_answers(backend_path, user):
     assert async_to_sync(backend.ais_revoked)(record) is backend.is_revoked(record) is True
     assert async_to_sync(backend.ais_revoked)(other) is backend.is_revoked(other) is False
 
-    consumed = async_to_sync(backend.aconsume_refresh_token)(refresh)
-    assert isinstance(consumed[0], uuid.UUID)
-    assert async_to_sync(backend.aconsume_refresh_token)(refresh) is None
+    family, _ = async_to_sync(backend.arefresh_lineage)(refresh)
+    assert isinstance(family, uuid.UUID)
+    assert async_to_sync(backend.aconsume_refresh_token)(refresh, family) is True
+    assert async_to_sync(backend.aconsume_refresh_token)(refresh, family) is False
+    assert async_to_sync(backend.arefresh_lineage)(refresh) is None
 
     async_to_sync(backend.arevoke)(expired, "expired")
     purged = async_to_sync(backend.apurge_expired)(batch_size=10)

@@ -107,22 +107,22 @@ def test_cache_backend_with_user_lookup_costs_only_the_user_query(
 
 def test_refresh_with_rotation_on_the_database_backend(rotation, client, user):
     refresh = create_refresh_token(user)
-    # Measured: 4 queries, the budget's upper end.
-    # 1. SELECT user annotated with the revocation state (pipeline, one round trip);
-    # 2. UPDATE issued token SET used_at WHERE jti = ... AND used_at IS NULL (the atomic consume);
-    # 3. SELECT family, user_id of the consumed token (the successor joins its family);
-    # 4. INSERT the successor into the issued refresh tokens.
-    # Savepoints are transaction control, not queries: should rotation run in
-    # a transaction, the test's own transaction turns it into a savepoint.
+    # Measured: 4 queries, the budget's upper end, and no transaction.
+    # 1. SELECT user with the revocation state (pipeline, one round trip);
+    # 2. SELECT family, user_id, used_at of the presented token (its lineage);
+    # 3. INSERT the successor into that family;
+    # 4. UPDATE issued token SET used_at WHERE jti = ... AND used_at IS NULL
+    #    (the atomic consume, after the successor exists, so a concurrent
+    #    loser revokes a family that holds it).
     with CaptureQueriesContext(connection) as queries:
         response = client.post("/api/refresh", **bearer(refresh))
     assert response.status_code == 200
     statements = [query["sql"].split()[0].upper() for query in queries.captured_queries]
-    assert [s for s in statements if s not in ("SAVEPOINT", "RELEASE")] == [
+    assert statements == [
         "SELECT",
-        "UPDATE",
         "SELECT",
         "INSERT",
+        "UPDATE",
     ]
 
 

@@ -16,13 +16,12 @@ from typing import Any, TypeVar
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
-from django.db.models import QuerySet
 from django.utils.module_loading import import_string
 
 from ..config import config
 from ..exceptions import StoreUnavailableError
 from ..tokens import peek
-from ..users import user_with_pk
+from ..users import first, user_with_pk, users_with_pk
 from .base import RevocationBackend, TokenRecord, identity_key
 from .db import UNREACHABLE_DATABASE
 
@@ -155,18 +154,25 @@ def record_refresh_token(claims: dict[str, Any], family: uuid.UUID, user_id: Any
     reaching_store(lambda: get_backend().record_refresh_token(token, family, user_id))
 
 
-def consume_refresh_token(claims: dict[str, Any]) -> tuple[uuid.UUID, Any] | None:
-    """Mark a refresh token as exchanged; ``None`` means it was reused (family revoked)."""
+def refresh_lineage(claims: dict[str, Any]) -> tuple[uuid.UUID, Any] | None:
+    """Return a refresh token's ``(family, user id)``; ``None`` if it was exchanged before."""
     token = TokenRecord.from_claims(claims)
-    return reaching_store(lambda: get_backend().consume_refresh_token(token))
+    return reaching_store(lambda: get_backend().refresh_lineage(token))
 
 
-def user_and_revocation(users: QuerySet, claims: dict[str, Any]) -> tuple[Any, bool]:
-    """Load the user of ``users`` and check the token's revocation in one round trip."""
+def consume_refresh_token(claims: dict[str, Any], family: uuid.UUID) -> bool:
+    """Mark a refresh token as exchanged; ``False`` if another request did (family revoked)."""
+    token = TokenRecord.from_claims(claims)
+    return reaching_store(lambda: get_backend().consume_refresh_token(token, family))
+
+
+def user_and_revocation(pk: Any, claims: dict[str, Any]) -> tuple[Any, bool]:
+    """Load the user with primary key ``pk`` and check the token's revocation, in one
+    round trip where the backend can."""
     token = TokenRecord.from_claims(claims)
     try:
-        return reaching_store(lambda: get_backend().user_and_revocation(users, token))
+        return reaching_store(lambda: get_backend().user_and_revocation(pk, token))
     except StoreUnavailableError as exc:
         failing_open(exc)
         # Only the revocation check may fail open; the user must still load.
-        return reaching_store(users.first), False
+        return reaching_store(lambda: first(users_with_pk(pk))), False

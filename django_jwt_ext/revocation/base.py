@@ -7,10 +7,10 @@ from datetime import datetime, timezone
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.db.models import QuerySet
 
 from ..config import config
 from ..signals import token_revoked
+from ..users import first, users_with_pk
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,8 @@ class RevocationBackend:
 
     Methods that child classes must implement: :meth:`is_revoked`,
     :meth:`revoke`, :meth:`revoke_identity`, :meth:`record_refresh_token`,
-    :meth:`consume_refresh_token` and :meth:`purge_expired`. Each has an
+    :meth:`refresh_lineage`, :meth:`consume_refresh_token` and
+    :meth:`purge_expired`. Each has an
     ``a``-prefixed async twin that runs it in a thread unless a child class
     does better.
     """
@@ -127,11 +128,20 @@ class RevocationBackend:
         """Remember a new refresh token and the family it belongs to."""
         raise NotImplementedError
 
-    def consume_refresh_token(self, token: TokenRecord) -> tuple[uuid.UUID, Any] | None:
+    def refresh_lineage(self, token: TokenRecord) -> tuple[uuid.UUID, Any] | None:
+        """Return ``(family, user id)`` of a refresh token about to be exchanged.
+
+        ``None`` when it was exchanged before: its whole family is then
+        revoked. A token the store never recorded is recorded now, in a new
+        family.
+        """
+        raise NotImplementedError
+
+    def consume_refresh_token(self, token: TokenRecord, family: uuid.UUID) -> bool:
         """Mark a refresh token as exchanged, atomically.
 
-        Return ``(family, user id)`` for the token replacing it, or ``None``
-        when it was exchanged before: the whole family is then revoked.
+        ``False`` when another request exchanged it first: ``family`` (which
+        already holds the token's successor) is then revoked.
         """
         raise NotImplementedError
 
@@ -139,14 +149,14 @@ class RevocationBackend:
         """Delete what only concerns expired tokens, in batches; return the count."""
         raise NotImplementedError
 
-    def user_and_revocation(self, users: QuerySet, token: TokenRecord) -> tuple[Any, bool]:
-        """Return ``(user or None, revoked)`` for a lookup of ``users`` (one row at most).
+    def user_and_revocation(self, pk: Any, token: TokenRecord) -> tuple[Any, bool]:
+        """Return ``(user with primary key pk or None, revoked)``.
 
         Backends that can answer both in one round trip override this.
         """
         if self.is_revoked(token):
             return None, True
-        return users.first(), False
+        return first(users_with_pk(pk)), False
 
     def token_revoked(self, token: TokenRecord | None, identity: str, reason: str) -> None:
         """Send the ``token_revoked`` signal."""
@@ -176,8 +186,11 @@ class RevocationBackend:
     ) -> None:
         await sync_to_async(self.record_refresh_token)(token, family, user_id)
 
-    async def aconsume_refresh_token(self, token: TokenRecord) -> tuple[uuid.UUID, Any] | None:
-        return await sync_to_async(self.consume_refresh_token)(token)
+    async def arefresh_lineage(self, token: TokenRecord) -> tuple[uuid.UUID, Any] | None:
+        return await sync_to_async(self.refresh_lineage)(token)
+
+    async def aconsume_refresh_token(self, token: TokenRecord, family: uuid.UUID) -> bool:
+        return await sync_to_async(self.consume_refresh_token)(token, family)
 
     async def apurge_expired(self, batch_size: int = 1000) -> int:
         return await sync_to_async(self.purge_expired)(batch_size)

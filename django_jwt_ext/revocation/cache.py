@@ -98,23 +98,33 @@ class CacheBackend(RevocationBackend):
         timeout = token.seconds_left(datetime.now(timezone.utc))
         self.cache.set(key("refresh", token.jti or ""), str(family), timeout=timeout or 1)
 
-    def consume_refresh_token(self, token: TokenRecord) -> tuple[uuid.UUID, Any] | None:
+    def refresh_lineage(self, token: TokenRecord) -> tuple[uuid.UUID, Any] | None:
         if token.jti is None:
+            return None  # Nothing to consume once: never exchanged.
+        refresh_key, used_key = key("refresh", token.jti), key("used", token.jti)
+        found = self.cache.get_many([refresh_key, used_key])
+        family = found.get(refresh_key)
+        if family is None:
+            # Issued before the store knew it (or evicted): record it now.
+            family = str(uuid.uuid4())
+            self.record_refresh_token(token, uuid.UUID(family))
+        if used_key in found:
+            self.revoke_family(uuid.UUID(family), token)
             return None
+        return uuid.UUID(family), None
+
+    def consume_refresh_token(self, token: TokenRecord, family: uuid.UUID) -> bool:
         timeout = token.seconds_left(datetime.now(timezone.utc))
-        family = self.cache.get(key("refresh", token.jti))
         # cache.add is atomic (SET NX on Redis): one request wins.
-        if self.cache.add(key("used", token.jti), 1, timeout=timeout or 1):
-            if family:
-                return uuid.UUID(family), None
-            # Issued before the store knew it (or evicted): start its family now.
-            new_family = uuid.uuid4()
-            self.record_refresh_token(token, new_family)
-            return new_family, None
-        if family:
-            self.cache.set(key("family", family), 1, timeout=refresh_lifetime())
+        if self.cache.add(key("used", token.jti or ""), 1, timeout=timeout or 1):
+            return True
+        self.revoke_family(family, token)
+        return False
+
+    def revoke_family(self, family: uuid.UUID, token: TokenRecord) -> None:
+        """Refuse every refresh token of ``family`` from now on, ``token`` included."""
+        self.cache.set(key("family", str(family)), 1, timeout=refresh_lifetime())
         self.revoke(token, "Refresh token reused")
-        return None
 
     def purge_expired(self, batch_size: int = 1000) -> int:
         return 0  # Entries expire with their tokens.

@@ -4,7 +4,6 @@ from datetime import datetime, timezone
 from typing import Any
 
 from django.core.cache import BaseCache, caches
-from django.db.models import QuerySet
 
 from ..config import config
 from .base import RevocationBackend, RevocationState, TokenRecord
@@ -50,10 +49,10 @@ class CachedDatabaseBackend(DatabaseBackend):
         self.cache.add(key(IDENTITY, token.identity), logout, timeout=None)
         return state
 
-    def user_and_revocation(self, users: QuerySet, token: TokenRecord) -> tuple[Any, bool]:
+    def user_and_revocation(self, pk: Any, token: TokenRecord) -> tuple[Any, bool]:
         if self.cached_state(token) is not None:
-            return RevocationBackend.user_and_revocation(self, users, token)
-        return super().user_and_revocation(users, token)
+            return RevocationBackend.user_and_revocation(self, pk, token)
+        return super().user_and_revocation(pk, token)
 
     def revoke(self, token: TokenRecord, reason: str = "", user: Any = None) -> bool:
         created = super().revoke(token, reason, user)
