@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 
 NODRF_VENV ?= .venv-nodrf
 
-.PHONY: demo test test-nodrf test-browser lint matrix docs clean
+.PHONY: demo test test-nodrf test-browser lint matrix docs clean bench
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,17 @@ $(NODRF_VENV)/.installed: setup.cfg pyproject.toml
 
 test-nodrf: $(NODRF_VENV)/.installed
 	$(NODRF_VENV)/bin/python -m pytest
+
+# The benchmark of docs/performance.rst: prints medians and ratios with
+# PASS/MISS, always exits 0. Not part of `make test` nor of CI.
+BENCH_STAMP := $(VENV)/.installed-bench
+
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[bench]"
+	touch $@
+
+bench: $(BENCH_STAMP)
+	$(BIN)/python -m bench.run
 
 docs: $(STAMP)
 	$(BIN)/python -m sphinx -W --keep-going -n -b html docs docs/_build/html
