@@ -7,7 +7,7 @@ Django REST framework classes all call :func:`verify`; none repeats a step.
 
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.http import HttpRequest
 
@@ -58,9 +58,12 @@ class Requirements:
         return self.locations or config.token_location
 
 
-@dataclass(frozen=True)
-class VerifiedJWT:
-    """What the pipeline learnt about a request, stored on it for the helpers."""
+class VerifiedJWT(NamedTuple):
+    """What the pipeline learnt about a request, stored on it for the helpers.
+
+    A named tuple: built on every request, and cheaper to build than a
+    frozen dataclass.
+    """
 
     header: Header
     claims: Claims
