@@ -12,7 +12,7 @@ Nothing is read at import time and nothing is ever written to settings.
 from collections.abc import Iterable
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, NamedTuple, TypeAlias
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -84,6 +84,18 @@ DEFAULTS: dict[str, Any] = {
     "JWT_REFRESH_TOKEN_ROTATION": False,
     "JWT_IMPLICIT_REFRESH_WINDOW": timedelta(minutes=5),
 }
+
+
+class TokenKind(NamedTuple):
+    """The settings that differ between access and refresh tokens."""
+
+    cookie_name: str
+    cookie_path: str
+    csrf_cookie_name: str
+    csrf_cookie_path: str
+    csrf_header_name: str
+    csrf_field_name: str
+    json_key: str
 
 
 def read(name: str) -> Any:
@@ -295,6 +307,35 @@ class Config:
     @cached_property
     def refresh_csrf_field_name(self) -> str:
         return read_name("JWT_REFRESH_CSRF_FIELD_NAME")
+
+    @cached_property
+    def access_kind(self) -> TokenKind:
+        """Return the cookie, CSRF and JSON names of access tokens."""
+        return TokenKind(
+            self.access_cookie_name,
+            self.access_cookie_path,
+            self.access_csrf_cookie_name,
+            self.access_csrf_cookie_path,
+            self.access_csrf_header_name,
+            self.access_csrf_field_name,
+            self.json_key,
+        )
+
+    @cached_property
+    def refresh_kind(self) -> TokenKind:
+        """Return the cookie, CSRF and JSON names of refresh tokens."""
+        return TokenKind(
+            self.refresh_cookie_name,
+            self.refresh_cookie_path,
+            self.refresh_csrf_cookie_name,
+            self.refresh_csrf_cookie_path,
+            self.refresh_csrf_header_name,
+            self.refresh_csrf_field_name,
+            self.refresh_json_key,
+        )
+
+    def token_kind(self, refresh: bool) -> TokenKind:
+        return self.refresh_kind if refresh else self.access_kind
 
     @property
     def exempt_methods(self) -> frozenset[str]:

@@ -58,18 +58,13 @@ def from_headers(request: HttpRequest, refresh: bool) -> tuple[str, None]:
 
 
 def from_cookies(request: HttpRequest, refresh: bool) -> tuple[str, str | None]:
-    if refresh:
-        cookie_name = config.refresh_cookie_name
-        header_name, field_name = config.refresh_csrf_header_name, config.refresh_csrf_field_name
-    else:
-        cookie_name = config.access_cookie_name
-        header_name, field_name = config.access_csrf_header_name, config.access_csrf_field_name
-    encoded_token = request.COOKIES.get(cookie_name)
+    kind = config.token_kind(refresh)
+    encoded_token = request.COOKIES.get(kind.cookie_name)
     if not encoded_token:
-        raise NoAuthorizationError(f'Missing cookie "{cookie_name}"')
+        raise NoAuthorizationError(f'Missing cookie "{kind.cookie_name}"')
     if not needs_double_submit(request):
         return encoded_token, None
-    return encoded_token, submitted_value(request, header_name, field_name)
+    return encoded_token, submitted_value(request, kind.csrf_header_name, kind.csrf_field_name)
 
 
 def from_query_string(request: HttpRequest, refresh: bool) -> tuple[str, None]:
@@ -110,7 +105,7 @@ def json_body(request: Any) -> Any:
 def from_json(request: HttpRequest, refresh: bool) -> tuple[Any, None]:
     if not is_json(request):
         raise NoAuthorizationError("Invalid content-type. Must be application/json.")
-    key = config.refresh_json_key if refresh else config.json_key
+    key = config.token_kind(refresh).json_key
     data = json_body(request)
     encoded_token = data.get(key) if isinstance(data, dict) else None
     if not encoded_token:

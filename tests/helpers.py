@@ -28,21 +28,19 @@ def call(
     ``csrf`` is sent in the CSRF header of the matching token type.
     """
     kwargs: dict[str, Any] = dict(extra)
+    kind = config.token_kind(refresh)
     if csrf is not None:
-        header = config.refresh_csrf_header_name if refresh else config.access_csrf_header_name
-        kwargs["HTTP_" + header.upper().replace("-", "_")] = csrf
+        kwargs["HTTP_" + kind.csrf_header_name.upper().replace("-", "_")] = csrf
     if token is not None:
         if location == "headers":
             kwargs["HTTP_AUTHORIZATION"] = f"Bearer {token}"
         elif location == "cookies":
-            name = config.refresh_cookie_name if refresh else config.access_cookie_name
-            client.cookies[name] = token
+            client.cookies[kind.cookie_name] = token
         elif location == "query_string":
             separator = "&" if "?" in path else "?"
             path = f"{path}{separator}{config.query_string_name}={token}"
         elif location == "json":
-            key = config.refresh_json_key if refresh else config.json_key
-            kwargs["data"] = json.dumps({key: token})
+            kwargs["data"] = json.dumps({kind.json_key: token})
             kwargs["content_type"] = "application/json"
         else:
             raise ValueError(location)
