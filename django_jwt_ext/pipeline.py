@@ -73,8 +73,12 @@ class VerifiedJWT(NamedTuple):
     user_loaded: bool = True
 
 
-# What an optional request without a token (or an OPTIONS request) learns.
-NO_TOKEN = VerifiedJWT(header={}, claims={}, location=None)
+def no_token() -> VerifiedJWT:
+    """Return what an optional request without a token (or an OPTIONS request) learns.
+
+    New dicts each time: a view that changes them must not change another's.
+    """
+    return VerifiedJWT(header={}, claims={}, location=None)
 
 
 def find_token(request: Any, requirements: Requirements) -> Found:
@@ -143,15 +147,16 @@ def verify(request: Any, requirements: Requirements) -> VerifiedJWT | None:
     if request.method in config.exempt_methods:
         # Never verified (CORS preflight), but the view may still read the
         # helpers: they answer as for an optional request without a token.
-        remember(request, NO_TOKEN)
+        remember(request, no_token())
         return None
     try:
         found = find_token(request, requirements)
     except NoAuthorizationError:
         if not requirements.optional:
             raise
-        remember(request, NO_TOKEN)
-        return NO_TOKEN
+        verified = no_token()
+        remember(request, verified)
+        return verified
 
     manager = get_jwt_manager()
     callbacks = manager.callbacks

@@ -387,3 +387,13 @@ def test_cookies_round_trip_through_a_browser_like_client(client, settings, user
     answer = client.post(flavour_path("sync"), HTTP_X_CSRF_TOKEN=csrf_value)
     assert answer.status_code == 401
     assert answer.json() == {"msg": 'Missing cookie "access_token_cookie"'}
+
+
+@pytest.mark.parametrize("method", ["get", "options"])
+def test_empty_claims_are_not_shared_between_requests(rf, method):
+    """A view that writes into the empty claims of one request leaves the next one's empty."""
+    first, second = getattr(rf, method)("/"), getattr(rf, method)("/")
+    verify_jwt_in_request(first, optional=True)
+    get_jwt(first)["leaked"] = True
+    verify_jwt_in_request(second, optional=True)
+    assert get_jwt(second) == {}
