@@ -6,6 +6,7 @@ from django.test import Client
 
 from django_jwt_ext import JWTManager, create_access_token, create_refresh_token
 from tests import managers
+from tests.helpers import FLAVOURS, LOCATIONS
 
 # A 64-byte HMAC key: long enough for HS512 (RFC 7518 3.2).
 SECRET = "test-secret-0123456789abcdef0123456789abcdef0123456789abcdef0123"
@@ -27,6 +28,19 @@ def jwt_settings(settings):
     settings.JWT_MANAGER = "tests.managers.active"
     managers.active = JWTManager()
     return settings
+
+
+@pytest.fixture(params=FLAVOURS)
+def flavour(request):
+    """Each view flavour of testproject's core set in turn."""
+    return request.param
+
+
+@pytest.fixture(params=LOCATIONS)
+def location(request, settings):
+    """Each token location in turn, as the only configured one."""
+    settings.JWT_TOKEN_LOCATION = [request.param]
+    return request.param
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from django.test import Client
 
 from django_jwt_ext import create_access_token, decode_token, get_csrf_token
 from tests.conftest import SECRET
-from tests.helpers import FLAVOURS, LOCATIONS, call, flavour_path
+from tests.helpers import call, flavour_path
 
 pytestmark = pytest.mark.django_db
 
@@ -35,17 +35,6 @@ TOO_LARGE = "Token is larger than the maximum of {} characters"
 def client():
     """A client that reports a server error as a 500 response instead of raising it."""
     return Client(raise_request_exception=False)
-
-
-@pytest.fixture(params=FLAVOURS)
-def flavour(request):
-    return request.param
-
-
-@pytest.fixture(params=LOCATIONS)
-def location(request, settings):
-    settings.JWT_TOKEN_LOCATION = [request.param]
-    return request.param
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from django_jwt_ext import create_access_token, create_refresh_token, decode_token, get_csrf_token
-from tests.helpers import FLAVOURS, call, flavour_path
+from tests.helpers import call, flavour_path
 
 pytestmark = pytest.mark.django_db
 
@@ -16,11 +16,6 @@ DECORATED = ("sync", "async", "cbv", "dispatch")
 @pytest.fixture(autouse=True)
 def cookies_only(settings):
     settings.JWT_TOKEN_LOCATION = ["cookies"]
-
-
-@pytest.fixture(params=FLAVOURS)
-def flavour(request):
-    return request.param
 
 
 def assert_refused(response, status, message):

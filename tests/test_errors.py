@@ -30,7 +30,7 @@ from django_jwt_ext import (
 )
 from django_jwt_ext.revocation import revoke_token
 from tests.conftest import SECRET
-from tests.helpers import FLAVOURS, LOCATIONS, call, flavour_path
+from tests.helpers import call, flavour_path
 
 pytestmark = pytest.mark.django_db
 
@@ -87,18 +87,6 @@ def tamper(token):
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     claims["sub"] = "mallory"
     return ".".join([header, b64(json.dumps(claims).encode()), signature])
-
-
-@pytest.fixture(params=LOCATIONS)
-def location(request, settings):
-    """Each location in turn, as the only configured one."""
-    settings.JWT_TOKEN_LOCATION = [request.param]
-    return request.param
-
-
-@pytest.fixture(params=FLAVOURS)
-def flavour(request):
-    return request.param
 
 
 # No token.

@@ -6,7 +6,7 @@ from urllib.parse import quote
 import pytest
 
 from django_jwt_ext import create_access_token, create_refresh_token, decode_token, get_csrf_token
-from tests.helpers import FLAVOURS, call, flavour_path
+from tests.helpers import call, flavour_path
 
 pytestmark = pytest.mark.django_db
 
@@ -15,11 +15,6 @@ MISSING_BEARER = (
     "Missing 'Bearer' type in 'Authorization' header. Expected 'Authorization: Bearer <JWT>'"
 )
 BAD_BEARER = "Bad Authorization header. Expected 'Authorization: Bearer <JWT>'"
-
-
-@pytest.fixture(params=FLAVOURS)
-def flavour(request):
-    return request.param
 
 
 def assert_refused(response, status, message):

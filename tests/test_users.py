@@ -15,22 +15,11 @@ from django_jwt_ext import (
 from django_jwt_ext.exceptions import UserLookupError
 from django_jwt_ext.revocation import revoke_token, revoke_user_tokens
 from tests.conftest import SECRET
-from tests.helpers import FLAVOURS, LOCATIONS, call, flavour_path
+from tests.helpers import call, flavour_path
 
 pytestmark = pytest.mark.django_db
 
 CHALLENGE = 'Bearer realm="api"'
-
-
-@pytest.fixture(params=FLAVOURS)
-def flavour(request):
-    return request.param
-
-
-@pytest.fixture(params=LOCATIONS)
-def location(request, settings):
-    settings.JWT_TOKEN_LOCATION = [request.param]
-    return request.param
 
 
 def send(client, flavour, token, location="headers", variant="protected", **kwargs):
