@@ -4,6 +4,8 @@ import json
 from importlib.util import find_spec
 from typing import Any
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import Client
 
 from django_jwt_ext.config import config
@@ -49,6 +51,34 @@ def call(
 
 def flavour_path(flavour: str, variant: str = "protected") -> str:
     return f"/flavours/{flavour}/{variant}"
+
+
+# The challenge every default 401 carries.
+CHALLENGE = 'Bearer realm="api"'
+
+
+def assert_refused(response: Any, status: int, message: str, key: str = "msg") -> None:
+    """The request got the default error response: status, JSON body, challenge."""
+    assert response.status_code == status
+    assert response.json() == {key: message}
+    if status == 401:
+        assert response["WWW-Authenticate"] == CHALLENGE
+
+
+def rsa_pem_pair() -> tuple[str, str]:
+    """Return a new 2048-bit RSA key pair as PEM strings: (private, public)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    return private, public
 
 
 HAS_DRF = find_spec("rest_framework") is not None

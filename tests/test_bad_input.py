@@ -10,17 +10,14 @@ from urllib.parse import quote
 
 import jwt as pyjwt
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import Client
 
 from django_jwt_ext import create_access_token, decode_token, get_csrf_token
 from tests.conftest import SECRET
-from tests.helpers import call, flavour_path
+from tests.helpers import assert_refused, call, flavour_path, rsa_pem_pair
 
 pytestmark = pytest.mark.django_db
 
-CHALLENGE = 'Bearer realm="api"'
 MISSING_HEADER = "Missing Authorization Header"
 MISSING_BEARER = (
     "Missing 'Bearer' type in 'Authorization' header. Expected 'Authorization: Bearer <JWT>'"
@@ -40,26 +37,7 @@ def client():
 @pytest.fixture(scope="module")
 def rsa_keys():
     """A 2048-bit RSA key pair as PEM strings: (private, public)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    public = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private, public
-
-
-def assert_refused(response, status, message):
-    assert response.status_code < 500
-    assert response.status_code == status
-    assert response.json() == {"msg": message}
-    if status == 401:
-        assert response["WWW-Authenticate"] == CHALLENGE
+    return rsa_pem_pair()
 
 
 def send(client, flavour, token, location="headers", variant="protected", **kwargs):

@@ -3,8 +3,6 @@
 import io
 
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from django.core.checks import run_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
@@ -16,6 +14,7 @@ CACHE_BACKEND = "django_jwt_ext.revocation.cache.CacheBackend"
 CACHED_DB_BACKEND = "django_jwt_ext.revocation.cached_db.CachedDatabaseBackend"
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 REDIS = "django.core.cache.backends.redis.RedisCache"
+from tests.helpers import rsa_pem_pair
 
 
 def our_ids(deploy=False):
@@ -40,18 +39,7 @@ def with_caches(settings, **aliases):
 
 @pytest.fixture(scope="module")
 def rsa_pems():
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    public_pem = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private_pem, public_pem
+    return rsa_pem_pair()
 
 
 # Clean settings.
@@ -208,8 +196,14 @@ def test_unrelated_jwt_names_are_left_alone(settings):
 
 
 @pytest.mark.parametrize(
-    "name", ["JWT_BLACKLIST_ENABLED", "JWT_BLACKLIST_TOKEN_CHECKS", "JWT_USER_CLAIMS",
-             "JWT_CLAIMS_IN_REFRESH_TOKEN", "JWT_CSRF_HEADER_NAME"],
+    "name",
+    [
+        "JWT_BLACKLIST_ENABLED",
+        "JWT_BLACKLIST_TOKEN_CHECKS",
+        "JWT_USER_CLAIMS",
+        "JWT_CLAIMS_IN_REFRESH_TOKEN",
+        "JWT_CSRF_HEADER_NAME",
+    ],
 )
 def test_w002_flask_3x_setting(settings, name):
     setattr(settings, name, True)
@@ -244,6 +238,7 @@ def test_several_hmac_algorithms_are_not_mixed(settings):
 
 
 # The revocation store.
+
 
 @pytest.mark.parametrize("backend", [CACHE_BACKEND, CACHED_DB_BACKEND])
 def test_e017_cache_alias_missing_from_caches(settings, backend):

@@ -239,10 +239,13 @@ def test_resolved_config_matches_flask(settings, case):
     settings.JWT_SECRET_KEY = SECRET
     for name, value in overrides.items():
         setattr(settings, name, list(value) if isinstance(value, list) else value)
-    app = flask_app(JWT_SECRET_KEY=SECRET, **{
-        name: list(value) if isinstance(value, list) else value
-        for name, value in overrides.items()
-    })
+    app = flask_app(
+        JWT_SECRET_KEY=SECRET,
+        **{
+            name: list(value) if isinstance(value, list) else value
+            for name, value in overrides.items()
+        },
+    )
     names = sorted(set(config_property_names()) - FLASK_ONLY_PROPERTIES)
     with app.app_context():
         theirs = {name: getattr(flask_config, name) for name in names}
@@ -429,8 +432,7 @@ def test_header_settings_change_between_two_requests(settings):
     assert accepted.status_code == 200
     assert refused.status_code == 401
     assert refused.json() == {
-        "msg": "Missing 'JWT' type in 'Authorization' header. "
-        "Expected 'Authorization: JWT <JWT>'"
+        "msg": "Missing 'JWT' type in 'Authorization' header. Expected 'Authorization: JWT <JWT>'"
     }
     assert accepted_again.status_code == 200
     assert custom.status_code == 200

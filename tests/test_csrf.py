@@ -5,24 +5,16 @@ import json
 import pytest
 
 from django_jwt_ext import create_access_token, create_refresh_token, decode_token, get_csrf_token
-from tests.helpers import call, flavour_path
+from tests.helpers import assert_refused, call, flavour_path
 
 pytestmark = pytest.mark.django_db
 
-CHALLENGE = 'Bearer realm="api"'
 DECORATED = ("sync", "async", "cbv", "dispatch")
 
 
 @pytest.fixture(autouse=True)
 def cookies_only(settings):
     settings.JWT_TOKEN_LOCATION = ["cookies"]
-
-
-def assert_refused(response, status, message):
-    assert response.status_code == status
-    assert response.json() == {"msg": message}
-    if status == 401:
-        assert response["WWW-Authenticate"] == CHALLENGE
 
 
 def assert_passed(response, token, location="cookies"):

@@ -30,11 +30,10 @@ from django_jwt_ext import (
 )
 from django_jwt_ext.revocation import revoke_token
 from tests.conftest import SECRET
-from tests.helpers import call, flavour_path
+from tests.helpers import assert_refused, call, flavour_path
 
 pytestmark = pytest.mark.django_db
 
-CHALLENGE = 'Bearer realm="api"'
 
 # What each location reports when it holds no access token.
 NO_TOKEN = {
@@ -49,13 +48,6 @@ def send(client, flavour, variant="protected", token=None, location="headers", *
     """Request a flavour view with ``token`` in ``location``; JSON bodies go by POST."""
     kwargs.setdefault("method", "post" if location == "json" else "get")
     return call(client, flavour_path(flavour, variant), token, location, **kwargs)
-
-
-def assert_refused(response, status, message, key="msg"):
-    assert response.status_code == status
-    assert response.json() == {key: message}
-    if status == 401:
-        assert response["WWW-Authenticate"] == CHALLENGE
 
 
 def b64(data: bytes) -> str:

@@ -14,8 +14,6 @@ import flask
 import flask_jwt_extended as fjwt
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from django.test import Client
 
 from django_jwt_ext import (
@@ -26,28 +24,13 @@ from django_jwt_ext import (
     get_unverified_jwt_headers,
 )
 from tests.conftest import SECRET
-from tests.helpers import ALL_FLAVOURS, flavour_path
+from tests.helpers import ALL_FLAVOURS, flavour_path, rsa_pem_pair
 
 # The built-in revocation store sits in the pipeline and records refresh tokens.
 pytestmark = pytest.mark.django_db
 
 OTHER_SECRET = "stranger-secret-0123456789abcdef0123456789abcdef0123456789abcdef"
 VARIANTS = ("protected", "refresh", "fresh")
-
-
-def pem_pair():
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    public_pem = (
-        key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private_pem, public_pem
 
 
 def make_flask_app(**config):
@@ -125,7 +108,7 @@ def layout(token):
 @pytest.fixture(scope="module")
 def rsa_keys():
     """The key pair both sides use, and a stranger's private key."""
-    return pem_pair(), pem_pair()[0]
+    return rsa_pem_pair(), rsa_pem_pair()[0]
 
 
 @pytest.fixture(params=["HS256", "RS256"])
@@ -367,10 +350,23 @@ def bad_request(case, shared, stranger_key):
 
 
 BAD_REQUESTS = [
-    "missing-header", "other-scheme", "three-parts", "bearer-only", "two-bearers",
-    "not-enough-segments", "garbage-segments", "expired", "bad-signature", "alg-not-allowed",
-    "alg-none", "missing-sub", "sub-not-a-string", "not-yet-valid", "refresh-at-access-view",
-    "access-at-refresh-view", "not-fresh",
+    "missing-header",
+    "other-scheme",
+    "three-parts",
+    "bearer-only",
+    "two-bearers",
+    "not-enough-segments",
+    "garbage-segments",
+    "expired",
+    "bad-signature",
+    "alg-not-allowed",
+    "alg-none",
+    "missing-sub",
+    "sub-not-a-string",
+    "not-yet-valid",
+    "refresh-at-access-view",
+    "access-at-refresh-view",
+    "not-fresh",
 ]
 
 

@@ -156,7 +156,10 @@ def test_additional_headers_loader(manager):
 
     token = create_access_token("alice", additional_headers={"x-team": "red"})
     assert get_unverified_jwt_headers(token) == {
-        "alg": "HS256", "typ": "JWT", "kid": "key-of-alice", "x-team": "red",
+        "alg": "HS256",
+        "typ": "JWT",
+        "kid": "key-of-alice",
+        "x-team": "red",
     }
     assert get_unverified_jwt_headers(create_refresh_token("bob"))["kid"] == "key-of-bob"
     assert seen == ["alice", "bob"]
@@ -266,7 +269,8 @@ def test_revoked_token_loader(manager, stateless, client, flavour):
     response = get(client, create_access_token("alice"), flavour=flavour)
     assert response.status_code == 418
     assert response.json() == {
-        "loader": "revoked", "args": [{"alg": "HS256", "typ": "JWT"}, "alice"],
+        "loader": "revoked",
+        "args": [{"alg": "HS256", "typ": "JWT"}, "alice"],
     }
 
 
@@ -280,10 +284,12 @@ def test_token_verification_loader(manager, stateless, client, flavour):
         return jwt_data.get("role") == "admin"
 
     refused = get(client, create_access_token("alice"), flavour=flavour)
-    admin = get(client, create_access_token("bob", additional_claims={"role": "admin"}),
-                flavour=flavour)
+    admin = get(
+        client, create_access_token("bob", additional_claims={"role": "admin"}), flavour=flavour
+    )
     assert (refused.status_code, refused.json()) == (
-        400, {"msg": "User claims verification failed"},
+        400,
+        {"msg": "User claims verification failed"},
     )
     assert admin.status_code == 200
     assert admin.json()["identity"] == "bob"
@@ -311,7 +317,8 @@ def test_expired_token_loader(manager, stateless, client, flavour):
     response = get(client, expired(), flavour=flavour)
     assert response.status_code == 418
     assert response.json() == {
-        "loader": "expired", "args": [{"alg": "HS256", "typ": "JWT"}, "alice", "access"],
+        "loader": "expired",
+        "args": [{"alg": "HS256", "typ": "JWT"}, "alice", "access"],
     }
 
 
@@ -391,7 +398,8 @@ def test_user_lookup_error_loader(manager, client, flavour):
     response = get(client, create_access_token("alice"), flavour=flavour)
     assert response.status_code == 418
     assert response.json() == {
-        "loader": "lookup-error", "args": [{"alg": "HS256", "typ": "JWT"}, "alice"],
+        "loader": "lookup-error",
+        "args": [{"alg": "HS256", "typ": "JWT"}, "alice"],
     }
 
 
@@ -407,9 +415,7 @@ def test_model_lookup_by_default(client, user, django_assert_num_queries):
     assert (missing.status_code, missing.json()) == (401, {"msg": "Error loading the user 424242"})
 
 
-def test_user_lookup_none_disables_the_lookup(
-    settings, manager, client, django_assert_num_queries
-):
+def test_user_lookup_none_disables_the_lookup(settings, manager, client, django_assert_num_queries):
     settings.JWT_USER_LOOKUP = None
     # Keep the built-in revocation store out of the query count.
     manager.token_in_blocklist_loader(lambda jwt_header, jwt_data: False)
@@ -554,7 +560,8 @@ def test_claims_verification_loader(manager, stateless, client):
     refused = get(client, create_access_token("alice"))
     accepted = get(client, create_access_token("alice", additional_claims={"role": "admin"}))
     assert (refused.status_code, refused.json()) == (
-        400, {"msg": "User claims verification failed"},
+        400,
+        {"msg": "User claims verification failed"},
     )
     assert accepted.status_code == 200
 

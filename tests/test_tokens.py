@@ -118,7 +118,17 @@ def test_every_optional_claim_follows_in_flask_order():
         claims={"role": "admin"},
     )
     assert list(raw_claims(token)) == [
-        "fresh", "iat", "jti", "type", "sub", "nbf", "csrf", "aud", "iss", "exp", "role",
+        "fresh",
+        "iat",
+        "jti",
+        "type",
+        "sub",
+        "nbf",
+        "csrf",
+        "aud",
+        "iss",
+        "exp",
+        "role",
     ]
 
 
@@ -208,7 +218,15 @@ def test_claims_are_merged_last_and_override_standard_ones():
     assert claims["role"] == "admin"
     # Overridden claims keep their place; new ones come after the standard ones.
     assert list(claims) == [
-        "fresh", "iat", "jti", "type", "sub", "nbf", "csrf", "exp", "role",
+        "fresh",
+        "iat",
+        "jti",
+        "type",
+        "sub",
+        "nbf",
+        "csrf",
+        "exp",
+        "role",
     ]
 
 
