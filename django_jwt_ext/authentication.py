@@ -1,6 +1,7 @@
 """Django REST framework authentication with the shared verification pipeline."""
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 from rest_framework.authentication import BaseAuthentication
@@ -32,14 +33,19 @@ class JWTAuthentication(BaseAuthentication):
     verify_type = True
     skip_revocation_check = False
 
-    def requirements(self) -> Requirements:
-        """Return what this class demands of a token (a token is optional here)."""
+    @classmethod
+    @cache
+    def requirements(cls) -> Requirements:
+        """Return what this class demands of a token (a token is optional here).
+
+        Built once per class: DRF makes a new instance for every request.
+        """
         return Requirements.of(
-            self.locations,  # type: ignore[arg-type]
+            cls.locations,  # type: ignore[arg-type]
             optional=True,
-            refresh=self.refresh,
-            verify_type=self.verify_type,
-            skip_revocation_check=self.skip_revocation_check,
+            refresh=cls.refresh,
+            verify_type=cls.verify_type,
+            skip_revocation_check=cls.skip_revocation_check,
         )
 
     def authenticate(self, request: Request) -> tuple[Any, dict[str, Any]] | None:
