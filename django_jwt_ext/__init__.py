@@ -3,6 +3,7 @@
 from .context import (
     get_current_user,
     get_jwt,
+    get_jwt_claims,
     get_jwt_header,
     get_jwt_identity,
     get_jwt_request_location,
@@ -16,7 +17,7 @@ from .cookies import (
 )
 from .decorators import jwt_required
 from .manager import JWTManager, get_jwt_manager
-from .pipeline import verify_jwt_in_request
+from .pipeline import averify_jwt_in_request, verify_jwt_in_request
 from .token_api import (
     create_access_token,
     create_refresh_token,
@@ -24,12 +25,14 @@ from .token_api import (
     get_csrf_token,
     get_jti,
     get_unverified_jwt_headers,
+    rotate_refresh_token,
 )
 
 __version__ = "0.1.0"
 
 __all__ = [
     "JWTManager",
+    "averify_jwt_in_request",
     "create_access_token",
     "create_refresh_token",
     "decode_token",
@@ -37,12 +40,14 @@ __all__ = [
     "get_current_user",
     "get_jti",
     "get_jwt",
+    "get_jwt_claims",
     "get_jwt_header",
     "get_jwt_identity",
     "get_jwt_manager",
     "get_jwt_request_location",
     "get_unverified_jwt_headers",
     "jwt_required",
+    "rotate_refresh_token",
     "set_access_cookies",
     "set_refresh_cookies",
     "unset_access_cookies",

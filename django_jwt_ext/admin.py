@@ -1,18 +1,20 @@
 """Admin screens for issued and revoked tokens; they show ``jti`` values, never tokens."""
 
+from datetime import datetime, timezone
 from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .models import IssuedRefreshToken, RevokedIdentity, RevokedToken
-from .revocation import TokenRecord, get_backend, reaching_store, revoke_user_tokens
+from .models import IssuedRefreshToken, RevokedFamily, RevokedIdentity, RevokedToken
+from .revocation import TokenRecord, get_backend, identity_of
+from .revocation.store import reaching_store
 
 USER_SEARCH = f"user__{get_user_model().USERNAME_FIELD}"
 
@@ -46,20 +48,33 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Revoke all tokens of these users"), permissions=["delete"])
     def revoke_users(self, request: HttpRequest, queryset: QuerySet) -> None:
-        identities = dict(queryset.values_list("identity", "user").distinct())
-        users = get_user_model()._default_manager.in_bulk(
-            [pk for pk in identities.values() if pk is not None]
-        )
-        for identity, user_pk in identities.items():
-            revoke_user_tokens(users.get(user_pk, identity), reason=f"Admin: {request.user}")
+        pairs = set(queryset.values_list("identity", "user"))
+        users = get_user_model()._default_manager.in_bulk([pk for _, pk in pairs if pk is not None])
+        # The identity the listed tokens carry, and the one the manager's
+        # user_identity_loader makes of their user today (if it differs).
+        targets: dict[str, Any] = {}
+        for identity, user_pk in pairs:
+            user = users.get(user_pk)
+            targets.setdefault(identity, user)
+            if user is not None:
+                targets.setdefault(identity_of(user), user)
+        backend, reason = get_backend(), f"Admin: {request.user}"
+        now = datetime.now(timezone.utc)
+
+        def revoke_all() -> None:
+            for identity, user in targets.items():
+                backend.revoke_identity(identity, now, reason, user)
+
+        reaching_store(revoke_all)
+        count = len({user_pk for _, user_pk in pairs if user_pk is not None}) or len(targets)
         self.message_user(
             request,
             ngettext(
                 "Revoked every token of %(count)d user.",
                 "Revoked every token of %(count)d users.",
-                len(identities),
+                count,
             )
-            % {"count": len(identities)},
+            % {"count": count},
             messages.SUCCESS,
         )
 
@@ -94,8 +109,19 @@ class IssuedRefreshTokenAdmin(ReadOnlyAdmin):
     actions = ["revoke_selected", "revoke_users"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        revoked = RevokedToken.objects.filter(jti=OuterRef("jti"))
-        return super().get_queryset(request).annotate(is_revoked=Exists(revoked))
+        # Every way a token is revoked: its jti, its family, a logout
+        # everywhere of its identity at or after its issue (same second included).
+        by_jti = Exists(RevokedToken.objects.filter(jti=OuterRef("jti")))
+        by_family = Exists(RevokedFamily.objects.filter(family=OuterRef("family")))
+        by_logout = Exists(
+            RevokedIdentity.objects.filter(
+                identity=OuterRef("identity"), revoked_before__gte=OuterRef("issued_at")
+            )
+        )
+        revoked = ExpressionWrapper(
+            Q(by_jti) | Q(by_family) | Q(by_logout), output_field=BooleanField()
+        )
+        return super().get_queryset(request).annotate(is_revoked=revoked)
 
     @admin.display(description=_("revoked"), boolean=True, ordering="is_revoked")
     def revoked(self, obj: IssuedRefreshToken) -> bool:
@@ -108,7 +134,13 @@ class IssuedRefreshTokenAdmin(ReadOnlyAdmin):
         def revoke_all() -> int:
             return sum(
                 backend.revoke(
-                    TokenRecord(issued.jti, "refresh", issued.identity, None, issued.expires_at),
+                    TokenRecord(
+                        issued.jti,
+                        "refresh",
+                        issued.identity,
+                        issued.issued_at.timestamp(),
+                        issued.expires_at,
+                    ),
                     reason,
                     issued.user,
                 )
@@ -139,3 +171,12 @@ class RevokedIdentityAdmin(ReadOnlyAdmin):
     list_filter = ("revoked_before",)
     search_fields = ("=identity", USER_SEARCH, "reason")
     date_hierarchy = "revoked_before"
+
+
+@admin.register(RevokedFamily)
+class RevokedFamilyAdmin(ReadOnlyAdmin):
+    list_display = ("family", "user_display", "revoked_at", "reason")
+    list_filter = ("revoked_at",)
+    search_fields = ("=family", "=identity", "=jti", USER_SEARCH, "reason")
+    date_hierarchy = "revoked_at"
+    actions = ["revoke_users"]

@@ -1,17 +1,34 @@
 """Django REST framework authentication with the shared verification pipeline."""
 
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.request import Request
 
+from .decorators import REQUIREMENTS_ATTR
 from .defaults import WWW_AUTHENTICATE
-from .drf_errors import api_exception
-from .exceptions import JWTExtendedException
-from .pipeline import Requirements, verify
-from .token_user import TokenUser
+from .drf_errors import drf_verify
+from .pipeline import Requirements
+
+
+def handler_requirements(request: Request) -> Requirements | None:
+    """Return the requirements of a ``@jwt_required(...)`` on the handler serving ``request``."""
+    view = (getattr(request, "parser_context", None) or {}).get("view")
+    handler = getattr(view, (request.method or "").lower(), None)
+    requirements = getattr(handler, REQUIREMENTS_ATTR, None)
+    return requirements if isinstance(requirements, Requirements) else None
+
+
+def wants_fresh(request: Request) -> bool:
+    """Tell whether the view's permission classes include :class:`FreshJWTRequired`."""
+    from .permissions import FreshJWTRequired
+
+    view = (getattr(request, "parser_context", None) or {}).get("view")
+    classes = getattr(view, "permission_classes", ()) or ()
+    return any(isinstance(cls, type) and issubclass(cls, FreshJWTRequired) for cls in classes)
 
 
 class JWTAuthentication(BaseAuthentication):
@@ -19,10 +36,16 @@ class JWTAuthentication(BaseAuthentication):
 
     No token: returns ``None`` so other classes may try and permissions
     decide. An invalid token: the loader's error, through DRF's exception
-    handling. ``request.user`` is the looked-up user (a :class:`TokenUser`
-    when ``JWT_USER_LOOKUP = None``); ``request.auth`` is the claims dict.
+    handling. ``request.user`` is the looked-up user (a
+    :class:`~django_jwt_ext.token_user.TokenUser` when
+    ``JWT_USER_LOOKUP = None``); ``request.auth`` is the claims dict.
 
-    Subclass to change what is accepted, as ``jwt_required``'s arguments do::
+    A ``@jwt_required(...)`` on the handler decides what is accepted (a
+    refresh token, a skipped revocation check...), and
+    :class:`~django_jwt_ext.permissions.FreshJWTRequired` among the view's
+    permission classes requires a fresh token, checked in flask-jwt-extended's
+    order (before revocation). Otherwise the class attributes decide;
+    subclass to change them, as ``jwt_required``'s arguments do::
 
         class CookieJWTAuthentication(JWTAuthentication):
             locations = ["cookies"]
@@ -36,27 +59,33 @@ class JWTAuthentication(BaseAuthentication):
     @classmethod
     @cache
     def requirements(cls) -> Requirements:
-        """Return what this class demands of a token (a token is optional here).
+        """Return what this class demands of a token when the handler says nothing.
 
         Built once per class: DRF makes a new instance for every request.
         """
         return Requirements.of(
             cls.locations,  # type: ignore[arg-type]
-            optional=True,
             refresh=cls.refresh,
             verify_type=cls.verify_type,
             skip_revocation_check=cls.skip_revocation_check,
         )
 
+    def requirements_for(self, request: Request) -> Requirements:
+        """Return what the view serving ``request`` demands of a token.
+
+        ``optional`` is the handler's (``False`` without a decorator); the
+        authentication itself never refuses a request without a token.
+        """
+        requirements = handler_requirements(request) or self.requirements()
+        if wants_fresh(request) and not requirements.fresh:
+            requirements = replace(requirements, fresh=True)
+        return requirements
+
     def authenticate(self, request: Request) -> tuple[Any, dict[str, Any]] | None:
-        try:
-            verified = verify(request, self.requirements())
-        except JWTExtendedException as exc:
-            raise api_exception(exc) from exc
+        verified = drf_verify(request, replace(self.requirements_for(request), optional=True))
         if verified is None or verified.location is None:
             return None
-        user = verified.user if verified.user_loaded else TokenUser(verified.claims)
-        return user, verified.claims
+        return verified.user, verified.claims
 
     def authenticate_header(self, request: Request) -> str:
         return WWW_AUTHENTICATE

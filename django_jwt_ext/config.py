@@ -1,23 +1,32 @@
 """The one object that reads this app's settings.
 
 Settings are flat ``JWT_*`` names with flask-jwt-extended 4.x's defaults. Each
-option is a property that reads ``django.conf.settings`` the first time it is
-used and validates the value next to where it is read; values are kept until
-Django's ``setting_changed`` signal fires (``override_settings``,
-pytest-django's ``settings`` fixture), so changes take effect at once while
-the hot path does not pay for a settings lookup per option per request.
-Nothing is read at import time and nothing is ever written to settings.
+option is declared once, as an :class:`Option` on :class:`Config`: its
+setting, its default, the function that validates it and the system check
+that reports an invalid value. An option is read from ``django.conf.settings``
+the first time it is used and kept until Django's ``setting_changed`` signal
+fires (``override_settings``, pytest-django's ``settings`` fixture), so changes
+take effect at once while the hot path pays no settings lookup. Nothing is
+read at import time and nothing is ever written to settings; getters return
+copies, never the objects the project gave.
+
+The public properties are flask-jwt-extended's (``token_location``,
+``csrf_request_methods``, ``decode_algorithms`` ... with its types); invalid
+values raise :class:`~django_jwt_ext.exceptions.ConfigurationError`, which is
+both Django's ``ImproperlyConfigured`` and flask's ``RuntimeError``.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from typing import Any, Literal, NamedTuple, TypeAlias
 
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.signals import setting_changed
 from jwt.algorithms import get_default_algorithms, requires_cryptography
+
+from .exceptions import ConfigurationError
 
 # A token lifetime: a timedelta (or relativedelta), or False for no expiry.
 Lifetime: TypeAlias = timedelta | Literal[False]
@@ -26,64 +35,246 @@ SameSite: TypeAlias = Literal["Lax", "Strict", "None"] | None
 LOCATIONS = ("headers", "cookies", "query_string", "json")
 SAMESITE_VALUES = (None, "Lax", "Strict", "None")
 USER_LOOKUP_VALUES = ("model", None)
+TOKEN_TYPES = ("access", "refresh")
 ONE_YEAR = 31540000  # flask-jwt-extended's max-age for persistent cookies
 EXEMPT_METHODS = frozenset({"OPTIONS"})
+CSRF_HEADER = "X-CSRF-TOKEN"
 
-# Every setting this app reads, with its default.
-DEFAULTS: dict[str, Any] = {
-    "JWT_ACCESS_COOKIE_NAME": "access_token_cookie",
-    "JWT_ACCESS_COOKIE_PATH": "/",
-    "JWT_ACCESS_CSRF_COOKIE_NAME": "csrf_access_token",
-    "JWT_ACCESS_CSRF_COOKIE_PATH": "/",
-    "JWT_ACCESS_CSRF_FIELD_NAME": "csrf_token",
-    "JWT_ACCESS_CSRF_HEADER_NAME": "X-CSRF-TOKEN",
-    "JWT_ACCESS_TOKEN_EXPIRES": timedelta(minutes=15),
-    "JWT_ALGORITHM": "HS256",
-    "JWT_COOKIE_CSRF_PROTECT": True,
-    "JWT_COOKIE_DOMAIN": None,
-    "JWT_COOKIE_SAMESITE": None,
-    "JWT_COOKIE_SECURE": False,
-    "JWT_CSRF_CHECK_FORM": False,
-    "JWT_CSRF_IN_COOKIES": True,
-    "JWT_CSRF_METHODS": ("POST", "PUT", "PATCH", "DELETE"),
-    "JWT_DECODE_ALGORITHMS": None,
-    "JWT_DECODE_AUDIENCE": None,
-    "JWT_DECODE_ISSUER": None,
-    "JWT_DECODE_LEEWAY": 0,
-    "JWT_ENCODE_AUDIENCE": None,
-    "JWT_ENCODE_ISSUER": None,
-    "JWT_ENCODE_NBF": True,
-    "JWT_ERROR_MESSAGE_KEY": "msg",
-    "JWT_HEADER_NAME": "Authorization",
-    "JWT_HEADER_TYPE": "Bearer",
-    "JWT_IDENTITY_CLAIM": "sub",
-    "JWT_JSON_KEY": "access_token",
-    "JWT_PRIVATE_KEY": None,
-    "JWT_PUBLIC_KEY": None,
-    "JWT_QUERY_STRING_NAME": "jwt",
-    "JWT_QUERY_STRING_VALUE_PREFIX": "",
-    "JWT_REFRESH_COOKIE_NAME": "refresh_token_cookie",
-    "JWT_REFRESH_COOKIE_PATH": "/",
-    "JWT_REFRESH_CSRF_COOKIE_NAME": "csrf_refresh_token",
-    "JWT_REFRESH_CSRF_COOKIE_PATH": "/",
-    "JWT_REFRESH_CSRF_FIELD_NAME": "csrf_token",
-    "JWT_REFRESH_CSRF_HEADER_NAME": "X-CSRF-TOKEN",
-    "JWT_REFRESH_JSON_KEY": "refresh_token",
-    "JWT_REFRESH_TOKEN_EXPIRES": timedelta(days=30),
-    "JWT_SECRET_KEY": None,
-    "JWT_SESSION_COOKIE": True,
-    "JWT_TOKEN_LOCATION": ("headers",),
-    "JWT_VERIFY_SUB": True,
-    # Django-only settings.
-    "JWT_MANAGER": None,
-    "JWT_USER_LOOKUP": "model",
-    "JWT_MAX_TOKEN_SIZE": 8192,
-    "JWT_REVOCATION_BACKEND": "django_jwt_ext.revocation.db.DatabaseBackend",
-    "JWT_REVOCATION_CACHE_ALIAS": "default",
-    "JWT_REVOCATION_FAIL_OPEN": False,
-    "JWT_REFRESH_TOKEN_ROTATION": False,
-    "JWT_IMPLICIT_REFRESH_WINDOW": timedelta(minutes=5),
-}
+Parser: TypeAlias = Callable[["Config", Any, str], Any]
+
+
+def invalid(name: str, expected: str, value: Any) -> ConfigurationError:
+    """Build the error for setting ``name`` holding ``value`` instead of ``expected``."""
+    return ConfigurationError(f"{name} must be {expected}; got {value!r}.")
+
+
+# Validators: each takes the config, the raw value and the setting's name,
+# and returns the value to use (a copy where the value is mutable).
+
+
+def as_is(config: "Config", value: Any, name: str) -> Any:
+    return value
+
+
+def boolean(config: "Config", value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise invalid(name, "True or False", value)
+    return value
+
+
+def optional_boolean(config: "Config", value: Any, name: str) -> bool | None:
+    return None if value is None else boolean(config, value, name)
+
+
+def text(config: "Config", value: Any, name: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise invalid(name, "a non-empty string", value)
+    return value
+
+
+def text_or_empty(config: "Config", value: Any, name: str) -> str:
+    if not isinstance(value, str):
+        raise invalid(name, "a string", value)
+    return value
+
+
+def optional_text(config: "Config", value: Any, name: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise invalid(name, "a string or None", value)
+    return value
+
+
+def optional_name(config: "Config", value: Any, name: str) -> str | None:
+    return None if value is None else text(config, value, name)
+
+
+def header_type(config: "Config", value: Any, name: str) -> str:
+    """The word before the token in the header; empty (or ``None``) for a bare token."""
+    return "" if value is None else text_or_empty(config, value, name)
+
+
+def positive_int(config: "Config", value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise invalid(name, "a positive integer", value)
+    return value
+
+
+def seconds(config: "Config", value: Any, name: str) -> float:
+    """A non-negative duration in seconds, given as a number or a timedelta."""
+    if isinstance(value, timedelta) and value >= timedelta(0):
+        return value.total_seconds()
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
+        raise invalid(name, "a timedelta or a non-negative number of seconds", value)
+    return float(value)
+
+
+def lifetime(config: "Config", value: Any, name: str) -> Lifetime:
+    """A token lifetime: integer seconds, a timedelta or relativedelta, or ``False``."""
+    if type(value) is int:
+        return timedelta(seconds=value)
+    if value is False:
+        return False
+    try:
+        value + datetime.now(timezone.utc)
+    except TypeError:
+        raise invalid(
+            name, "a timedelta, a number of seconds, a relativedelta or False", value
+        ) from None
+    return value
+
+
+def leeway(config: "Config", value: Any, name: str) -> float | timedelta:
+    if isinstance(value, bool) or not isinstance(value, int | float | timedelta):
+        raise invalid(name, "a number of seconds or a timedelta", value)
+    return value
+
+
+def same_kind_copy(value: Iterable[Any]) -> Any:
+    """Return a copy of a list, tuple, set or frozenset (a tuple of anything else)."""
+    for kind in (list, tuple, set, frozenset):
+        if isinstance(value, kind):
+            return kind(value)
+    return tuple(value)
+
+
+def strings(value: Any) -> bool:
+    """Tell whether ``value`` is a collection (not a string) of strings."""
+    return (
+        isinstance(value, Iterable)
+        and not isinstance(value, str | bytes | Mapping)
+        and all(isinstance(item, str) for item in value)
+    )
+
+
+def token_locations(config: "Config", value: Any, name: str) -> Any:
+    """One location name, or a list, tuple or set of them, as flask-jwt-extended accepts."""
+    if isinstance(value, str):
+        value = (value,)
+    expected = "a non-empty list of 'headers', 'cookies', 'query_string' and 'json'"
+    if not strings(value):
+        raise invalid(name, expected, value)
+    locations = same_kind_copy(value)
+    if not locations or any(location not in LOCATIONS for location in locations):
+        raise invalid(name, expected, value)
+    return locations
+
+
+def methods(config: "Config", value: Any, name: str) -> Any:
+    if not strings(value):
+        raise invalid(name, "a list of HTTP method names", value)
+    return same_kind_copy(value)
+
+
+def token_types(config: "Config", value: Any, name: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = (value,)
+    if not strings(value) or any(kind not in TOKEN_TYPES for kind in value):
+        raise invalid(name, "a list of 'access' and 'refresh'", value)
+    return tuple(value)
+
+
+def samesite(config: "Config", value: Any, name: str) -> SameSite:
+    if value not in SAMESITE_VALUES:
+        raise invalid(name, "None, 'Lax', 'Strict' or 'None'", value)
+    return value
+
+
+def audience(config: "Config", value: Any, name: str) -> str | list[str] | None:
+    if value is None or isinstance(value, str):
+        return value
+    if strings(value):
+        return list(value)
+    raise invalid(name, "a string, a list of strings or None", value)
+
+
+def supported_algorithms() -> frozenset[str]:
+    """Return the algorithms PyJWT can sign and verify here, without ``none``."""
+    return frozenset(get_default_algorithms()) - {"none"}
+
+
+def algorithm(config: "Config", value: Any, name: str) -> str:
+    if value not in supported_algorithms():
+        raise invalid(name, "one of " + ", ".join(sorted(supported_algorithms())), value)
+    return value
+
+
+def decode_algorithms(config: "Config", value: Any, name: str) -> list[str]:
+    """The accepted algorithms as a new list; ``JWT_ALGORITHM`` is always among them."""
+    if not value:
+        return [config.algorithm]
+    if not strings(value) or any(item not in supported_algorithms() for item in value):
+        raise invalid(name, "a list of algorithms PyJWT supports (never 'none')", value)
+    algorithms = list(value)
+    if config.algorithm not in algorithms:
+        algorithms.append(config.algorithm)
+    return algorithms
+
+
+def user_lookup(config: "Config", value: Any, name: str) -> str | None:
+    if value not in USER_LOOKUP_VALUES:
+        raise invalid(name, "'model' or None", value)
+    return value
+
+
+def secret_key(config: "Config", value: Any, name: str) -> Any:
+    """The HMAC secret: ``JWT_SECRET_KEY``, else Django's ``SECRET_KEY``."""
+    key = value or getattr(settings, "SECRET_KEY", None)
+    if not key:
+        raise ConfigurationError(
+            f"JWT_SECRET_KEY or SECRET_KEY must be set to use the symmetric "
+            f"algorithm {config.algorithm!r}."
+        )
+    if not isinstance(key, str | bytes):
+        raise invalid(name, "a string or bytes", key)
+    return key
+
+
+def asymmetric_key(config: "Config", value: Any, name: str) -> Any:
+    if not value:
+        raise ConfigurationError(
+            f"{name} must be set to use the asymmetric algorithm {config.algorithm!r}."
+        )
+    return value
+
+
+def csrf_header(config: "Config", value: Any, name: str) -> str:
+    """A CSRF header name; 3.x's ``JWT_CSRF_HEADER_NAME``, when set, names both (as in 3.x).
+
+    An invalid 3.x value is left to its own option (E018).
+    """
+    old = getattr(settings, "JWT_CSRF_HEADER_NAME", None)
+    if isinstance(old, str) and old:
+        return old
+    return text(config, value, name)
+
+
+class Option:
+    """One setting, declared once: name, default, validator and the check reporting it.
+
+    ``check`` is ``None`` for options a dedicated check reports (the keys,
+    the manager, the revocation backend). A non-data descriptor: the
+    validated value is stored in the instance's ``__dict__``, so later reads
+    are plain attribute lookups until :meth:`Config.reset`.
+    """
+
+    def __init__(
+        self, setting: str, default: Any, parse: Parser = as_is, check: str | None = "E006"
+    ):
+        self.setting = setting
+        self.default = default
+        self.parse = parse
+        self.check = check
+        self.attribute = ""
+
+    def __set_name__(self, owner: type, attribute: str) -> None:
+        self.attribute = attribute
+
+    def __get__(self, config: "Config | None", owner: type) -> Any:
+        if config is None:
+            return self
+        value = self.parse(config, getattr(settings, self.setting, self.default), self.setting)
+        config.__dict__[self.attribute] = value
+        return value
 
 
 class TokenKind(NamedTuple):
@@ -98,215 +289,161 @@ class TokenKind(NamedTuple):
     json_key: str
 
 
-def read(name: str) -> Any:
-    """Return the value of setting ``name``, or its default."""
-    return getattr(settings, name, DEFAULTS[name])
-
-
-def invalid(name: str, expected: str, value: Any) -> ImproperlyConfigured:
-    """Build the error for setting ``name`` holding ``value`` instead of ``expected``."""
-    return ImproperlyConfigured(f"{name} must be {expected}; got {value!r}.")
-
-
-def read_bool(name: str) -> bool:
-    value = read(name)
-    if not isinstance(value, bool):
-        raise invalid(name, "True or False", value)
-    return value
-
-
-def read_name(name: str, *, allow_empty: bool = False) -> str:
-    value = read(name)
-    if not isinstance(value, str) or not (value or allow_empty):
-        raise invalid(name, "a string" if allow_empty else "a non-empty string", value)
-    return value
-
-
-def read_optional_str(name: str) -> str | None:
-    value = read(name)
-    if value is not None and not isinstance(value, str):
-        raise invalid(name, "a string or None", value)
-    return value
-
-
-def read_expires(name: str) -> Lifetime:
-    value = read(name)
-    if type(value) is int:
-        return timedelta(seconds=value)
-    if value is False:
-        return False
-    try:
-        value + datetime.now(timezone.utc)
-    except TypeError:
-        raise invalid(
-            name, "a timedelta, a number of seconds, a relativedelta or False", value
-        ) from None
-    return value
-
-
-def read_audience(name: str) -> str | tuple[str, ...] | None:
-    value = read(name)
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, Iterable) and all(isinstance(item, str) for item in value):
-        return tuple(value)
-    raise invalid(name, "a string, a list of strings or None", value)
-
-
-def supported_algorithms() -> frozenset[str]:
-    """Return the algorithms PyJWT can sign and verify here, without ``none``."""
-    return frozenset(get_default_algorithms()) - {"none"}
-
-
 class Config:
     """Typed, validated access to the ``JWT_*`` settings.
 
-    Properties raise ``ImproperlyConfigured`` for invalid values; the system
-    checks in :mod:`django_jwt_ext.checks` report the same errors at startup.
+    Options raise :class:`~django_jwt_ext.exceptions.ConfigurationError` for
+    invalid values; the system checks in :mod:`django_jwt_ext.checks` report
+    the same errors at startup.
     """
+
+    # Where tokens are looked for.
+    token_location = Option("JWT_TOKEN_LOCATION", ("headers",), token_locations, "E001")
+    header_name = Option("JWT_HEADER_NAME", "Authorization", text)
+    header_type = Option("JWT_HEADER_TYPE", "Bearer", header_type)
+    query_string_name = Option("JWT_QUERY_STRING_NAME", "jwt", text)
+    query_string_value_prefix = Option("JWT_QUERY_STRING_VALUE_PREFIX", "", text_or_empty)
+    json_key = Option("JWT_JSON_KEY", "access_token", text)
+    refresh_json_key = Option("JWT_REFRESH_JSON_KEY", "refresh_token", text)
+
+    # Cookies.
+    access_cookie_name = Option("JWT_ACCESS_COOKIE_NAME", "access_token_cookie", text)
+    refresh_cookie_name = Option("JWT_REFRESH_COOKIE_NAME", "refresh_token_cookie", text)
+    access_cookie_path = Option("JWT_ACCESS_COOKIE_PATH", "/", text)
+    refresh_cookie_path = Option("JWT_REFRESH_COOKIE_PATH", "/", text)
+    cookie_secure = Option("JWT_COOKIE_SECURE", False, boolean, "E014")
+    cookie_domain = Option("JWT_COOKIE_DOMAIN", None, optional_text)
+    session_cookie = Option("JWT_SESSION_COOKIE", True, boolean, "E014")
+    cookie_samesite = Option("JWT_COOKIE_SAMESITE", None, samesite, "E007")
+
+    # CSRF double submit.
+    cookie_csrf_protect = Option("JWT_COOKIE_CSRF_PROTECT", True, boolean, "E014")
+    csrf_request_methods = Option(
+        "JWT_CSRF_METHODS", ["POST", "PUT", "PATCH", "DELETE"], methods, "E008"
+    )
+    csrf_in_cookies = Option("JWT_CSRF_IN_COOKIES", True, boolean, "E014")
+    csrf_check_form = Option("JWT_CSRF_CHECK_FORM", False, boolean, "E014")
+    access_csrf_cookie_name = Option("JWT_ACCESS_CSRF_COOKIE_NAME", "csrf_access_token", text)
+    refresh_csrf_cookie_name = Option("JWT_REFRESH_CSRF_COOKIE_NAME", "csrf_refresh_token", text)
+    access_csrf_cookie_path = Option("JWT_ACCESS_CSRF_COOKIE_PATH", "/", text)
+    refresh_csrf_cookie_path = Option("JWT_REFRESH_CSRF_COOKIE_PATH", "/", text)
+    access_csrf_header_name = Option("JWT_ACCESS_CSRF_HEADER_NAME", CSRF_HEADER, csrf_header)
+    refresh_csrf_header_name = Option("JWT_REFRESH_CSRF_HEADER_NAME", CSRF_HEADER, csrf_header)
+    access_csrf_field_name = Option("JWT_ACCESS_CSRF_FIELD_NAME", "csrf_token", text)
+    refresh_csrf_field_name = Option("JWT_REFRESH_CSRF_FIELD_NAME", "csrf_token", text)
+
+    # Lifetimes and claims.
+    access_expires = Option("JWT_ACCESS_TOKEN_EXPIRES", timedelta(minutes=15), lifetime, "E002")
+    refresh_expires = Option("JWT_REFRESH_TOKEN_EXPIRES", timedelta(days=30), lifetime, "E002")
+    identity_claim_key = Option("JWT_IDENTITY_CLAIM", "sub", text)
+    error_msg_key = Option("JWT_ERROR_MESSAGE_KEY", "msg", text)
+    encode_audience = Option("JWT_ENCODE_AUDIENCE", None, audience, "E013")
+    decode_audience = Option("JWT_DECODE_AUDIENCE", None, audience, "E013")
+    encode_issuer = Option("JWT_ENCODE_ISSUER", None, optional_text, "E013")
+    decode_issuer = Option("JWT_DECODE_ISSUER", None, optional_text, "E013")
+    leeway = Option("JWT_DECODE_LEEWAY", 0, leeway, "E009")
+    verify_sub = Option("JWT_VERIFY_SUB", True, boolean, "E014")
+    encode_nbf = Option("JWT_ENCODE_NBF", True, boolean, "E014")
+
+    # Algorithms and keys (E005 reports missing keys and keys that do not fit).
+    algorithm = Option("JWT_ALGORITHM", "HS256", algorithm, "E003")
+    decode_algorithms = Option("JWT_DECODE_ALGORITHMS", None, decode_algorithms, "E004")
+    secret_key = Option("JWT_SECRET_KEY", None, secret_key, None)
+    private_key = Option("JWT_PRIVATE_KEY", None, asymmetric_key, None)
+    public_key = Option("JWT_PUBLIC_KEY", None, asymmetric_key, None)
+
+    # Django-only settings.
+    manager_path = Option("JWT_MANAGER", None, optional_name, None)
+    user_lookup = Option("JWT_USER_LOOKUP", "model", user_lookup, "E011")
+    max_token_size = Option("JWT_MAX_TOKEN_SIZE", 8192, positive_int, "E012")
+    revocation_backend = Option(
+        "JWT_REVOCATION_BACKEND", "django_jwt_ext.revocation.db.DatabaseBackend", text, None
+    )
+    revocation_cache_alias = Option("JWT_REVOCATION_CACHE_ALIAS", "default", text)
+    revocation_cache_timeout = Option("JWT_REVOCATION_CACHE_TIMEOUT", 60, positive_int, "E009")
+    revocation_fail_open = Option("JWT_REVOCATION_FAIL_OPEN", False, boolean, "E014")
+    refresh_token_rotation = Option("JWT_REFRESH_TOKEN_ROTATION", False, boolean, "E014")
+    implicit_refresh_window = Option(
+        "JWT_IMPLICIT_REFRESH_WINDOW", timedelta(minutes=5), seconds, "E009"
+    )
+
+    # flask-jwt-extended 3.x settings, honoured when a project sets them (E018).
+    user_claims_key = Option("JWT_USER_CLAIMS", None, optional_name, "E018")
+    claims_in_refresh_token_3x = Option(
+        "JWT_CLAIMS_IN_REFRESH_TOKEN", None, optional_boolean, "E018"
+    )
+    blacklist_enabled = Option("JWT_BLACKLIST_ENABLED", None, optional_boolean, "E018")
+    blacklist_checks = Option("JWT_BLACKLIST_TOKEN_CHECKS", TOKEN_TYPES, token_types, "E018")
+    csrf_header_name_3x = Option("JWT_CSRF_HEADER_NAME", None, optional_name, "E018")
+
+    @classmethod
+    def options(cls) -> list[Option]:
+        """Return every declared option, in declaration order."""
+        return [value for value in vars(cls).values() if isinstance(value, Option)]
 
     def reset(self) -> None:
         """Forget every value read so far."""
         self.__dict__.clear()
 
-    # Where tokens are looked for.
+    # Derived values, cached with the options they come from.
 
     @cached_property
-    def token_location(self) -> tuple[str, ...]:
-        value = read("JWT_TOKEN_LOCATION")
-        locations = (value,) if isinstance(value, str) else value
-        expected = "a non-empty list of 'headers', 'cookies', 'query_string' and 'json'"
-        if not isinstance(locations, Iterable):
-            raise invalid("JWT_TOKEN_LOCATION", expected, value)
-        locations = tuple(locations)
-        if not locations or any(location not in LOCATIONS for location in locations):
-            raise invalid("JWT_TOKEN_LOCATION", expected, value)
-        return locations
+    def locations(self) -> tuple[str, ...]:
+        """Return ``token_location`` as a tuple, in the configured order."""
+        return tuple(self.token_location)
+
+    @property
+    def jwt_in_cookies(self) -> bool:
+        return "cookies" in self.locations
+
+    @property
+    def jwt_in_headers(self) -> bool:
+        return "headers" in self.locations
+
+    @property
+    def jwt_in_query_string(self) -> bool:
+        return "query_string" in self.locations
+
+    @property
+    def jwt_in_json(self) -> bool:
+        return "json" in self.locations
 
     @cached_property
-    def header_name(self) -> str:
-        return read_name("JWT_HEADER_NAME")
+    def csrf_methods(self) -> frozenset[str]:
+        """Return ``csrf_request_methods`` upper-cased, for membership tests."""
+        return frozenset(method.upper() for method in self.csrf_request_methods)
 
-    @cached_property
-    def header_type(self) -> str:
-        """Return the word before the token in the header; empty for a bare token."""
-        if read("JWT_HEADER_TYPE") is None:
-            return ""
-        return read_name("JWT_HEADER_TYPE", allow_empty=True)
-
-    @cached_property
-    def query_string_name(self) -> str:
-        return read_name("JWT_QUERY_STRING_NAME")
-
-    @cached_property
-    def query_string_value_prefix(self) -> str:
-        return read_name("JWT_QUERY_STRING_VALUE_PREFIX", allow_empty=True)
-
-    @cached_property
-    def json_key(self) -> str:
-        return read_name("JWT_JSON_KEY")
-
-    @cached_property
-    def refresh_json_key(self) -> str:
-        return read_name("JWT_REFRESH_JSON_KEY")
-
-    # Cookies.
-
-    @cached_property
-    def access_cookie_name(self) -> str:
-        return read_name("JWT_ACCESS_COOKIE_NAME")
-
-    @cached_property
-    def refresh_cookie_name(self) -> str:
-        return read_name("JWT_REFRESH_COOKIE_NAME")
-
-    @cached_property
-    def access_cookie_path(self) -> str:
-        return read_name("JWT_ACCESS_COOKIE_PATH")
-
-    @cached_property
-    def refresh_cookie_path(self) -> str:
-        return read_name("JWT_REFRESH_COOKIE_PATH")
-
-    @cached_property
-    def cookie_secure(self) -> bool:
-        return read_bool("JWT_COOKIE_SECURE")
-
-    @cached_property
-    def cookie_domain(self) -> str | None:
-        return read_optional_str("JWT_COOKIE_DOMAIN")
-
-    @cached_property
-    def session_cookie(self) -> bool:
-        return read_bool("JWT_SESSION_COOKIE")
-
-    @cached_property
+    @property
     def cookie_max_age(self) -> int | None:
         """Return the cookies' max-age: none for session cookies, else one year."""
         return None if self.session_cookie else ONE_YEAR
 
-    @cached_property
-    def cookie_samesite(self) -> SameSite:
-        value = read("JWT_COOKIE_SAMESITE")
-        if value not in SAMESITE_VALUES:
-            raise invalid("JWT_COOKIE_SAMESITE", "None, 'Lax', 'Strict' or 'None'", value)
-        return value
+    @property
+    def exempt_methods(self) -> set[str]:
+        """Return the methods never verified (CORS preflight), as a new set."""
+        return set(EXEMPT_METHODS)
 
-    # CSRF double submit.
-
-    @cached_property
-    def cookie_csrf_protect(self) -> bool:
-        return read_bool("JWT_COOKIE_CSRF_PROTECT")
+    @property
+    def json_encoder(self) -> type[DjangoJSONEncoder]:
+        """Return the encoder of claims values that JSON cannot hold (datetimes...)."""
+        return DjangoJSONEncoder
 
     @cached_property
-    def csrf_request_methods(self) -> frozenset[str]:
-        value = read("JWT_CSRF_METHODS")
-        if isinstance(value, str) or not isinstance(value, Iterable):
-            raise invalid("JWT_CSRF_METHODS", "a list of HTTP method names", value)
-        methods = tuple(value)
-        if not all(isinstance(method, str) for method in methods):
-            raise invalid("JWT_CSRF_METHODS", "a list of HTTP method names", value)
-        return frozenset(method.upper() for method in methods)
+    def is_asymmetric(self) -> bool:
+        return self.algorithm in requires_cryptography
+
+    @property
+    def encode_key(self) -> Any:
+        return self.private_key if self.is_asymmetric else self.secret_key
+
+    @property
+    def decode_key(self) -> Any:
+        return self.public_key if self.is_asymmetric else self.secret_key
 
     @cached_property
-    def csrf_in_cookies(self) -> bool:
-        return read_bool("JWT_CSRF_IN_COOKIES")
-
-    @cached_property
-    def csrf_check_form(self) -> bool:
-        return read_bool("JWT_CSRF_CHECK_FORM")
-
-    @cached_property
-    def access_csrf_cookie_name(self) -> str:
-        return read_name("JWT_ACCESS_CSRF_COOKIE_NAME")
-
-    @cached_property
-    def refresh_csrf_cookie_name(self) -> str:
-        return read_name("JWT_REFRESH_CSRF_COOKIE_NAME")
-
-    @cached_property
-    def access_csrf_cookie_path(self) -> str:
-        return read_name("JWT_ACCESS_CSRF_COOKIE_PATH")
-
-    @cached_property
-    def refresh_csrf_cookie_path(self) -> str:
-        return read_name("JWT_REFRESH_CSRF_COOKIE_PATH")
-
-    @cached_property
-    def access_csrf_header_name(self) -> str:
-        return read_name("JWT_ACCESS_CSRF_HEADER_NAME")
-
-    @cached_property
-    def refresh_csrf_header_name(self) -> str:
-        return read_name("JWT_REFRESH_CSRF_HEADER_NAME")
-
-    @cached_property
-    def access_csrf_field_name(self) -> str:
-        return read_name("JWT_ACCESS_CSRF_FIELD_NAME")
-
-    @cached_property
-    def refresh_csrf_field_name(self) -> str:
-        return read_name("JWT_REFRESH_CSRF_FIELD_NAME")
+    def leeway_seconds(self) -> float:
+        value = self.leeway
+        return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
     @cached_property
     def access_kind(self) -> TokenKind:
@@ -337,181 +474,30 @@ class Config:
     def token_kind(self, refresh: bool) -> TokenKind:
         return self.refresh_kind if refresh else self.access_kind
 
-    @property
-    def exempt_methods(self) -> frozenset[str]:
-        """Return the methods never verified (CORS preflight)."""
-        return EXEMPT_METHODS
-
-    # Lifetimes and claims.
-
     @cached_property
-    def access_expires(self) -> Lifetime:
-        return read_expires("JWT_ACCESS_TOKEN_EXPIRES")
+    def claims_in_refresh_token(self) -> bool:
+        """Tell whether refresh tokens get the additional claims.
 
-    @cached_property
-    def refresh_expires(self) -> Lifetime:
-        return read_expires("JWT_REFRESH_TOKEN_EXPIRES")
+        4.x adds them; with 3.x's ``JWT_USER_CLAIMS`` the 3.x default (no)
+        applies unless ``JWT_CLAIMS_IN_REFRESH_TOKEN`` says otherwise.
+        """
+        if self.claims_in_refresh_token_3x is not None:
+            return self.claims_in_refresh_token_3x
+        return self.user_claims_key is None
 
-    @cached_property
-    def identity_claim_key(self) -> str:
-        return read_name("JWT_IDENTITY_CLAIM")
+    def checks_revocation(self, token_type: str) -> bool:
+        """Tell whether tokens of ``token_type`` are checked for revocation.
 
-    @cached_property
-    def error_msg_key(self) -> str:
-        return read_name("JWT_ERROR_MESSAGE_KEY")
+        Always, unless 3.x's ``JWT_BLACKLIST_ENABLED`` is set: ``False`` turns
+        checks off, ``True`` checks the types in ``JWT_BLACKLIST_TOKEN_CHECKS``.
+        """
+        if self.blacklist_enabled is None:
+            return True
+        return self.blacklist_enabled and token_type in self.blacklist_checks
 
-    @cached_property
-    def encode_audience(self) -> str | tuple[str, ...] | None:
-        return read_audience("JWT_ENCODE_AUDIENCE")
 
-    @cached_property
-    def decode_audience(self) -> str | tuple[str, ...] | None:
-        return read_audience("JWT_DECODE_AUDIENCE")
-
-    @cached_property
-    def encode_issuer(self) -> str | None:
-        return read_optional_str("JWT_ENCODE_ISSUER")
-
-    @cached_property
-    def decode_issuer(self) -> str | None:
-        return read_optional_str("JWT_DECODE_ISSUER")
-
-    @cached_property
-    def leeway(self) -> float | timedelta:
-        value = read("JWT_DECODE_LEEWAY")
-        if isinstance(value, bool) or not isinstance(value, int | float | timedelta):
-            raise invalid("JWT_DECODE_LEEWAY", "a number of seconds or a timedelta", value)
-        return value
-
-    @cached_property
-    def verify_sub(self) -> bool:
-        return read_bool("JWT_VERIFY_SUB")
-
-    @cached_property
-    def encode_nbf(self) -> bool:
-        return read_bool("JWT_ENCODE_NBF")
-
-    # Algorithms and keys.
-
-    @cached_property
-    def algorithm(self) -> str:
-        value = read("JWT_ALGORITHM")
-        if value not in supported_algorithms():
-            raise invalid(
-                "JWT_ALGORITHM",
-                "one of " + ", ".join(sorted(supported_algorithms())),
-                value,
-            )
-        return value
-
-    @cached_property
-    def decode_algorithms(self) -> tuple[str, ...]:
-        """Return the accepted algorithms; ``JWT_ALGORITHM`` is always among them."""
-        value = read("JWT_DECODE_ALGORITHMS")
-        if not value:
-            return (self.algorithm,)
-        expected = "a list of algorithms PyJWT supports (never 'none')"
-        if isinstance(value, str) or not isinstance(value, Iterable):
-            raise invalid("JWT_DECODE_ALGORITHMS", expected, value)
-        algorithms = tuple(value)
-        if any(name not in supported_algorithms() for name in algorithms):
-            raise invalid("JWT_DECODE_ALGORITHMS", expected, value)
-        if self.algorithm not in algorithms:
-            algorithms += (self.algorithm,)
-        return algorithms
-
-    @cached_property
-    def is_asymmetric(self) -> bool:
-        return self.algorithm in requires_cryptography
-
-    @cached_property
-    def secret_key(self) -> Any:
-        key = read("JWT_SECRET_KEY") or getattr(settings, "SECRET_KEY", None)
-        if not key:
-            raise ImproperlyConfigured(
-                f"JWT_SECRET_KEY or SECRET_KEY must be set to use the symmetric "
-                f"algorithm {self.algorithm!r}."
-            )
-        if not isinstance(key, str | bytes):
-            raise invalid("JWT_SECRET_KEY", "a string or bytes", key)
-        return key
-
-    @cached_property
-    def private_key(self) -> Any:
-        key = read("JWT_PRIVATE_KEY")
-        if not key:
-            raise ImproperlyConfigured(
-                f"JWT_PRIVATE_KEY must be set to use the asymmetric algorithm {self.algorithm!r}."
-            )
-        return key
-
-    @cached_property
-    def public_key(self) -> Any:
-        key = read("JWT_PUBLIC_KEY")
-        if not key:
-            raise ImproperlyConfigured(
-                f"JWT_PUBLIC_KEY must be set to use the asymmetric algorithm {self.algorithm!r}."
-            )
-        return key
-
-    @property
-    def encode_key(self) -> Any:
-        return self.private_key if self.is_asymmetric else self.secret_key
-
-    @property
-    def decode_key(self) -> Any:
-        return self.public_key if self.is_asymmetric else self.secret_key
-
-    # Django-only settings.
-
-    @cached_property
-    def manager_path(self) -> str | None:
-        return read_optional_str("JWT_MANAGER")
-
-    @cached_property
-    def user_lookup(self) -> str | None:
-        value = read("JWT_USER_LOOKUP")
-        if value not in USER_LOOKUP_VALUES:
-            raise invalid("JWT_USER_LOOKUP", "'model' or None", value)
-        return value
-
-    @cached_property
-    def max_token_size(self) -> int:
-        value = read("JWT_MAX_TOKEN_SIZE")
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise invalid("JWT_MAX_TOKEN_SIZE", "a positive number of characters", value)
-        return value
-
-    # Revocation.
-
-    @cached_property
-    def revocation_backend(self) -> str:
-        return read_name("JWT_REVOCATION_BACKEND")
-
-    @cached_property
-    def revocation_cache_alias(self) -> str:
-        return read_name("JWT_REVOCATION_CACHE_ALIAS")
-
-    @cached_property
-    def revocation_fail_open(self) -> bool:
-        return read_bool("JWT_REVOCATION_FAIL_OPEN")
-
-    @cached_property
-    def refresh_token_rotation(self) -> bool:
-        return read_bool("JWT_REFRESH_TOKEN_ROTATION")
-
-    @cached_property
-    def implicit_refresh_window(self) -> float:
-        """Return, in seconds, how close to expiry an access cookie gets replaced."""
-        value = read("JWT_IMPLICIT_REFRESH_WINDOW")
-        if isinstance(value, timedelta) and value >= timedelta(0):
-            return value.total_seconds()
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise invalid(
-                "JWT_IMPLICIT_REFRESH_WINDOW", "a timedelta or a number of seconds", value
-            )
-        return float(value)
-
+# Every setting this app reads, with its default.
+DEFAULTS: dict[str, Any] = {option.setting: option.default for option in Config.options()}
 
 config = Config()
 

@@ -14,6 +14,10 @@ NOT_VERIFIED = (
 )
 
 
+# flask-jwt-extended's words; here JWT_USER_LOOKUP = "model" does it too.
+NO_USER_LOOKUP = "You must provide a `@jwt.user_lookup_loader` callback to use this method"
+
+
 def verified_jwt(request: HttpRequest) -> VerifiedJWT:
     """Return what verification stored on ``request``.
 
@@ -28,6 +32,17 @@ def verified_jwt(request: HttpRequest) -> VerifiedJWT:
 def get_jwt(request: HttpRequest) -> Claims:
     """Return the claims of the request's token; ``{}`` when optional and absent."""
     return verified_jwt(request).claims
+
+
+def get_jwt_claims(request: HttpRequest) -> dict[str, Any]:
+    """Return the claims nested under 3.x's ``JWT_USER_CLAIMS`` key (``{}`` when absent).
+
+    flask-jwt-extended 3.x's ``get_jwt_claims()``. Without ``JWT_USER_CLAIMS``
+    (4.x layout) additional claims are top-level: use :func:`get_jwt`.
+    """
+    key = config.user_claims_key or "user_claims"
+    claims = get_jwt(request).get(key, {})
+    return claims if isinstance(claims, dict) else {}
 
 
 def get_jwt_header(request: HttpRequest) -> Header:
@@ -52,12 +67,12 @@ def get_current_user(request: HttpRequest) -> Any:
 
     :raises RuntimeError: the request was not verified, or it carried a token
         and no user lookup is configured (``JWT_USER_LOOKUP = None`` and no
-        ``user_lookup_loader``).
+        ``user_lookup_loader``); ``request.user`` is then the token's
+        :class:`~django_jwt_ext.token_user.TokenUser`.
     """
     verified = verified_jwt(request)
+    if verified.location is None:
+        return None
     if not verified.user_loaded:
-        raise RuntimeError(
-            "No user lookup is configured: set JWT_USER_LOOKUP = 'model' or register "
-            "a `user_lookup_loader` to use this method"
-        )
+        raise RuntimeError(NO_USER_LOOKUP)
     return verified.user

@@ -21,7 +21,7 @@ def meta_key(header_name: str) -> str:
 
 def needs_double_submit(request: HttpRequest) -> bool:
     """Tell whether a cookie-carried token must come with the CSRF value."""
-    return config.cookie_csrf_protect and request.method in config.csrf_request_methods
+    return config.cookie_csrf_protect and request.method in config.csrf_methods
 
 
 def submitted_value(request: HttpRequest, header_name: str, field_name: str) -> str:

@@ -13,6 +13,7 @@ from django.http import HttpResponse, JsonResponse
 
 from . import revocation
 from .config import config
+from .revocation.store import reaching_store
 from .users import first, is_active, user_pk, users_with_pk
 
 # RFC 9110 requires a challenge on every 401.
@@ -65,9 +66,13 @@ def token_verification(jwt_header: dict, jwt_data: dict) -> bool:
 
 
 def load_user_by_pk(jwt_header: dict, jwt_data: dict) -> Any:
-    """Return the active user whose primary key is the token's identity, else ``None``."""
+    """Return the active user whose primary key is the token's identity, else ``None``.
+
+    Only the canonical spelling of a key finds a user (see
+    :func:`~django_jwt_ext.users.user_pk`).
+    """
     pk = user_pk(jwt_data.get(config.identity_claim_key))
-    user = None if pk is None else revocation.reaching_store(lambda: first(users_with_pk(pk)))
+    user = None if pk is None else reaching_store(lambda: first(users_with_pk(pk)))
     return user if user is not None and is_active(user) else None
 
 

@@ -9,6 +9,7 @@ from rest_framework.exceptions import APIException
 from .config import config
 from .exceptions import JWTExtendedException
 from .manager import get_jwt_manager
+from .pipeline import Requirements, VerifiedJWT, verify
 
 
 class JWTAPIException(APIException):
@@ -47,6 +48,18 @@ def body_of(response: HttpResponse, error: JWTExtendedException) -> Any:
 def api_exception(error: JWTExtendedException) -> JWTAPIException:
     """Return ``error`` as a DRF exception holding the active manager's response."""
     return JWTAPIException(error, get_jwt_manager().error_response(error))
+
+
+def drf_verify(request: Any, requirements: Requirements) -> VerifiedJWT | None:
+    """Run the pipeline for a Django REST framework request; refusals become DRF exceptions.
+
+    The one place where the DRF classes turn the pipeline's errors into
+    :class:`JWTAPIException`.
+    """
+    try:
+        return verify(request, requirements)
+    except JWTExtendedException as exc:
+        raise api_exception(exc) from exc
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Any:

@@ -6,17 +6,47 @@ classes. Every class derives from :class:`JWTExtendedException`; the active
 loader.
 """
 
+from functools import cache
 from typing import Any
 
 import jwt
+from django.core.exceptions import ImproperlyConfigured
 
 
 class JWTExtendedException(Exception):
     """Base class of every error of this app."""
 
 
+class ConfigurationError(ImproperlyConfigured, RuntimeError):
+    """A ``JWT_*`` setting holds a value this app cannot use.
+
+    Django code expects ``ImproperlyConfigured``; flask-jwt-extended raises
+    ``RuntimeError``: this is both.
+    """
+
+
 class JWTDecodeError(JWTExtendedException):
     """The token cannot be decoded or one of its claims is invalid."""
+
+
+@cache
+def decode_error_class(pyjwt_class: type[jwt.PyJWTError]) -> type[JWTDecodeError]:
+    """Return the subclass of both :class:`JWTDecodeError` and ``pyjwt_class``."""
+    return type(
+        pyjwt_class.__name__,
+        (JWTDecodeError, pyjwt_class),
+        {"__module__": __name__, "__doc__": f"PyJWT's {pyjwt_class.__name__}, refused here."},
+    )
+
+
+def decode_error(error: jwt.PyJWTError) -> JWTDecodeError:
+    """Return PyJWT's ``error`` as an error that is also a :class:`JWTDecodeError`.
+
+    ``except jwt.InvalidAudienceError`` (flask-jwt-extended lets PyJWT's errors
+    through) and ``except JWTDecodeError`` both catch the result; the message
+    is PyJWT's.
+    """
+    return decode_error_class(type(error))(*error.args)  # type: ignore[arg-type]
 
 
 class InvalidHeaderError(JWTExtendedException):
@@ -80,6 +110,13 @@ class ExpiredSignatureError(TokenStateError, jwt.ExpiredSignatureError):
 
     def __init__(self, jwt_header: dict[str, Any], jwt_data: dict[str, Any]):
         super().__init__("Signature has expired", jwt_header, jwt_data)
+
+
+class TokenNotRevocableError(JWTExtendedException):
+    """The token has no ``jti``: it cannot be revoked on its own (a 422 response).
+
+    Logging its user out everywhere still covers it.
+    """
 
 
 class StoreUnavailableError(JWTExtendedException):

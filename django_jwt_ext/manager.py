@@ -1,6 +1,5 @@
 """The JWTManager: the callbacks that decide how tokens are made and judged."""
 
-import uuid
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -8,16 +7,14 @@ from datetime import timedelta
 from functools import cache
 from typing import Any, Literal, TypeVar, cast
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ImproperlyConfigured
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.signals import setting_changed
 from django.http import HttpResponse
 from django.utils.module_loading import import_string
 
-from . import defaults, revocation
+from . import defaults
 from .config import Lifetime, config
 from .exceptions import (
+    ConfigurationError,
     CSRFError,
     ExpiredSignatureError,
     FreshTokenRequired,
@@ -235,20 +232,35 @@ class JWTManager:
         expires_delta: timedelta | int | Literal[False] | None = None,
         claims: dict[str, Any] | None = None,
         headers: dict[str, Any] | None = None,
-        family: uuid.UUID | None = None,
-        user_id: Any = None,
     ) -> str:
         """Return a new signed token of ``token_type`` (``"access"`` or ``"refresh"``).
 
-        With the built-in store, refresh tokens are recorded there, in
-        ``family`` (the family of the token they replace) or in a new one.
+        Pure: nothing is written anywhere (the issuing step records refresh
+        tokens, see :func:`django_jwt_ext.revocation.record_refresh_token`).
         """
+        return self.issue(
+            identity,
+            token_type,
+            fresh=fresh,
+            expires_delta=expires_delta,
+            claims=claims,
+            headers=headers,
+        )[0]
+
+    def issue(
+        self,
+        identity: Any,
+        token_type: str,
+        *,
+        fresh: bool | float | timedelta = False,
+        expires_delta: timedelta | int | Literal[False] | None = None,
+        claims: dict[str, Any] | None = None,
+        headers: dict[str, Any] | None = None,
+    ) -> tuple[str, Claims]:
+        """Return a new signed token and its claims (see :meth:`encode`)."""
         header_fields = dict(self.callbacks.additional_headers(identity) or {})
         if headers:
             header_fields.update(headers)
-        extra_claims = dict(self.callbacks.additional_claims(identity) or {})
-        if claims:
-            extra_claims.update(claims)
         lifetime: Lifetime
         if expires_delta is None:
             lifetime = config.access_expires if token_type == "access" else config.refresh_expires
@@ -266,20 +278,34 @@ class JWTManager:
             nbf=config.encode_nbf,
             audience=config.encode_audience,
             issuer=config.encode_issuer,
-            claims=extra_claims,
+            claims=self.added_claims(identity, token_type, claims),
         )
         token = sign(
             payload,
             key=self.callbacks.encode_key(identity),
             algorithm=config.algorithm,
             headers=header_fields,
-            json_encoder=DjangoJSONEncoder,
+            json_encoder=config.json_encoder,
         )
-        if token_type == "refresh" and (self.uses_builtin_store or config.refresh_token_rotation):
-            if user_id is None and isinstance(identity, get_user_model()):
-                user_id = identity.pk
-            revocation.record_refresh_token(payload, family or uuid.uuid4(), user_id)
-        return token
+        return token, payload
+
+    def added_claims(
+        self, identity: Any, token_type: str, claims: dict[str, Any] | None
+    ) -> dict[str, Any]:
+        """Return the claims added to the standard ones: the loader's, then ``claims``.
+
+        With 3.x's ``JWT_USER_CLAIMS`` they are nested under that key, and
+        refresh tokens get them only with ``JWT_CLAIMS_IN_REFRESH_TOKEN``.
+        """
+        if token_type == "refresh" and not config.claims_in_refresh_token:
+            added = dict(claims or {})
+        else:
+            added = dict(self.callbacks.additional_claims(identity) or {})
+            added.update(claims or {})
+        key = config.user_claims_key
+        if key is None:
+            return added
+        return {key: added} if added else {}
 
     def decode(
         self, encoded_token: str, csrf_value: str | None = None, allow_expired: bool = False
@@ -337,9 +363,9 @@ def import_manager(path: str) -> JWTManager:
     try:
         manager = import_string(path)
     except ImportError as exc:
-        raise ImproperlyConfigured(f"JWT_MANAGER {path!r} cannot be imported: {exc}") from exc
+        raise ConfigurationError(f"JWT_MANAGER {path!r} cannot be imported: {exc}") from exc
     if not isinstance(manager, JWTManager):
-        raise ImproperlyConfigured(
+        raise ConfigurationError(
             f"JWT_MANAGER must name a JWTManager instance; {path!r} is {manager!r}."
         )
     return manager

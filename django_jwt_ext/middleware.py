@@ -1,67 +1,91 @@
-"""Middleware: errors and CSRF for JWT requests (JWTMiddleware), implicit cookie refresh."""
+"""Middleware: errors and the CSRF rule for JWT views (JWTMiddleware), implicit cookie refresh."""
 
+import logging
 import time
 from typing import Any
 
+from asgiref.sync import iscoroutinefunction
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.deprecation import MiddlewareMixin
 
 from .config import config
 from .cookies import set_access_cookies
-from .csrf import needs_double_submit
-from .decorators import REQUIREMENTS_ATTR
+from .decorators import view_requirements
 from .exceptions import JWTExtendedException, NoAuthorizationError
 from .locations import underlying
 from .manager import get_jwt_manager
 from .pipeline import VERIFIED_ATTR, Requirements, find_token
-from .token_api import create_access_token
+from .token_api import carried_claims, create_access_token
+
+logger = logging.getLogger("django_jwt_ext.middleware")
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
-def requirements_of(view: Any, method: str) -> Requirements | None:
-    """Return what the view that handles ``method`` demands, ``None`` if unprotected."""
-    requirements = getattr(view, REQUIREMENTS_ATTR, None)
-    if requirements is None and hasattr(view, "view_class"):
-        handler = getattr(view.view_class, method.lower(), None)
-        requirements = getattr(handler, REQUIREMENTS_ATTR, None)
-    return requirements
+def django_csrf_applies(request: HttpRequest, requirements: Requirements) -> bool:
+    """The CSRF rule, in one place: tell whether Django's CSRF check guards this request
+    to a JWT-protected view.
+
+    Django's check protects the ambient credential it was made for, the
+    session cookie; the JWT settings govern JWTs:
+
+    * a request presenting a JWT is never refused by Django's check: a token
+      in a header, the query string or a JSON body is not ambient, and a
+      token in a cookie is guarded by the double submit exactly as
+      ``JWT_COOKIE_CSRF_PROTECT``, ``JWT_CSRF_METHODS`` and
+      ``JWT_CSRF_CHECK_FORM`` say (as in flask-jwt-extended);
+    * a request without a JWT to a view that requires one gets the JWT's 401,
+      never Django's 403 page;
+    * only a request without a JWT, to an optional view, that carries the
+      session cookie keeps Django's check: it may act as the session's user.
+
+    Whenever a JWT is verified, ``request.user`` is the token's user (see
+    :func:`~django_jwt_ext.pipeline.remember`), so a waived check never lets a
+    request act as the session's user on the strength of someone's token.
+    """
+    try:
+        find_token(request, requirements)
+    except NoAuthorizationError:
+        return requirements.optional and settings.SESSION_COOKIE_NAME in request.COOKIES
+    except JWTExtendedException:
+        return False  # A token that will be refused: the view answers.
+    return False
 
 
 class JWTMiddleware(MiddlewareMixin):
     """Put this before ``CsrfViewMiddleware``.
 
-    * A protected view whose request carries its JWT is exempt from Django's
-      CSRF check: a token in a header, the query string or a JSON body is the
-      credential itself, and a token in a cookie is guarded by the
-      double-submit check of the pipeline instead. A request without a token,
-      or with a cookie the double submit does not cover, keeps Django's CSRF
-      protection.
+    * It applies the CSRF rule of :func:`django_csrf_applies` to the views
+      ``@jwt_required`` or ``JWTRequiredMixin`` protects.
     * Errors of :func:`~django_jwt_ext.verify_jwt_in_request` called inside a
       view become the same responses ``@jwt_required`` gives.
+
+    Under ASGI it runs on the event loop (it does no I/O).
     """
+
+    def __init__(self, get_response: Any) -> None:
+        super().__init__(get_response)
+        if iscoroutinefunction(get_response):
+            # Django would run a plain process_view in a thread on every request.
+            self.process_view = self.aprocess_view  # type: ignore[method-assign,assignment]
 
     def process_view(
         self, request: HttpRequest, view: Any, view_args: Any, view_kwargs: Any
     ) -> None:
         if request.method in SAFE_METHODS or getattr(view, "csrf_exempt", False):
             return
-        requirements = requirements_of(view, request.method or "")
+        requirements = view_requirements(view, request.method or "")
         if requirements is None:
             return
-        try:
-            found = find_token(request, requirements)
-        except NoAuthorizationError:
-            return  # No JWT: Django's CSRF check applies as usual.
-        except JWTExtendedException:
-            pass  # A JWT that will be refused: the view answers, not CSRF.
-        else:
-            if found.location == "cookies" and not needs_double_submit(request):
-                # A cookie the double submit does not guard (JWT_COOKIE_CSRF_PROTECT
-                # off, or a method outside JWT_CSRF_METHODS): keep Django's check.
-                return
-        # The flag CsrfViewMiddleware sets once it has accepted a request.
-        request.csrf_processing_done = True  # type: ignore[attr-defined]
+        if not django_csrf_applies(request, requirements):
+            # The flag CsrfViewMiddleware sets once it has accepted a request.
+            request.csrf_processing_done = True  # type: ignore[attr-defined]
+
+    async def aprocess_view(
+        self, request: HttpRequest, view: Any, view_args: Any, view_kwargs: Any
+    ) -> None:
+        self.process_view(request, view, view_args, view_kwargs)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, JWTExtendedException):
@@ -74,8 +98,12 @@ class ImplicitRefreshMiddleware(MiddlewareMixin):
 
     A request verified with an access token from a cookie that expires within
     ``JWT_IMPLICIT_REFRESH_WINDOW`` gets a new (non-fresh) access cookie, so
-    an active browser session never sees its token expire. Responses that
-    set or unset the cookie themselves, and tokens the view revoked, get none.
+    an active browser session never sees its token expire. It carries the
+    token's own claims (:func:`~django_jwt_ext.token_api.carried_claims`) and
+    is issued to the request's user when a user lookup is configured.
+    Responses that set or unset the cookie themselves, and tokens the view
+    revoked, get none. A renewal that fails (the store unreachable...) is
+    skipped and logged: the view's response is never turned into an error.
     """
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -90,9 +118,22 @@ class ImplicitRefreshMiddleware(MiddlewareMixin):
             return response
         if config.access_cookie_name in response.cookies:
             return response  # The view set or unset the cookie itself (login, logout).
-        manager = get_jwt_manager()
-        if manager.callbacks.token_in_blocklist(verified.header, claims):
-            return response  # Revoked by the view (a logout everywhere): nothing to renew.
-        identity = claims.get(config.identity_claim_key)
-        set_access_cookies(response, create_access_token(identity, fresh=False))
+        try:
+            self.renew(response, verified)
+        except Exception:
+            logger.exception("Implicit refresh of the access cookie failed; response left as is")
         return response
+
+    def renew(self, response: HttpResponse, verified: Any) -> None:
+        manager = get_jwt_manager()
+        if manager.callbacks.token_in_blocklist(verified.header, verified.claims):
+            return  # Revoked by the view (a logout everywhere): nothing to renew.
+        identity = (
+            verified.user
+            if verified.user_loaded
+            else verified.claims.get(config.identity_claim_key)
+        )
+        token = create_access_token(
+            identity, fresh=False, additional_claims=carried_claims(verified.claims, identity)
+        )
+        set_access_cookies(response, token)

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .revocation.records import IDENTITY_LENGTH, JTI_LENGTH
+
 ACCESS = "access"
 REFRESH = "refresh"
 TOKEN_TYPES = [(ACCESS, _("access")), (REFRESH, _("refresh"))]
@@ -25,10 +27,11 @@ def user_field() -> models.ForeignKey:
 class IssuedRefreshToken(models.Model):
     """One refresh token handed out; tokens refreshed from one login share a family."""
 
-    jti = models.CharField(_("JWT ID"), max_length=64, unique=True)
+    jti = models.CharField(_("JWT ID"), max_length=JTI_LENGTH, unique=True)
     family = models.UUIDField(_("family"), db_index=True)
-    identity = models.CharField(_("identity"), max_length=255, db_index=True)
+    identity = models.CharField(_("identity"), max_length=IDENTITY_LENGTH, db_index=True)
     user = user_field()
+    # The token's iat (whole seconds), which logout everywhere compares.
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now, db_index=True)
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, db_index=True)
     used_at = models.DateTimeField(
@@ -54,9 +57,11 @@ class RevokedToken(models.Model):
     outlive its user, or a stolen token of a deleted user would work again.
     """
 
-    jti = models.CharField(_("JWT ID"), max_length=64, unique=True)
+    jti = models.CharField(_("JWT ID"), max_length=JTI_LENGTH, unique=True)
     token_type = models.CharField(_("type"), max_length=16, choices=TOKEN_TYPES)
-    identity = models.CharField(_("identity"), max_length=255, blank=True, db_index=True)
+    identity = models.CharField(
+        _("identity"), max_length=IDENTITY_LENGTH, blank=True, db_index=True
+    )
     user = user_field()
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True, db_index=True)
     revoked_at = models.DateTimeField(_("revoked at"), default=timezone.now, db_index=True)
@@ -72,17 +77,45 @@ class RevokedToken(models.Model):
 
 
 class RevokedIdentity(models.Model):
-    """Logout everywhere: every token of this identity issued before ``revoked_before``."""
+    """Logout everywhere: every token of this identity issued up to ``revoked_before``.
 
-    identity = models.CharField(_("identity"), max_length=255, unique=True)
+    One row per logout, so the history stays; the latest one counts.
+    """
+
+    identity = models.CharField(_("identity"), max_length=IDENTITY_LENGTH)
     user = user_field()
-    revoked_before = models.DateTimeField(_("tokens issued before"), db_index=True)
+    revoked_before = models.DateTimeField(_("tokens issued up to"), db_index=True)
     reason = models.CharField(_("reason"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("logout everywhere")
         verbose_name_plural = _("logouts everywhere")
         ordering = ["-revoked_before"]
+        indexes = [
+            models.Index(fields=["identity", "revoked_before"], name="jwt_ext_identity_logout")
+        ]
 
     def __str__(self) -> str:
         return self.identity
+
+
+class RevokedFamily(models.Model):
+    """A refresh-token family refused for good: a member was presented twice.
+
+    It covers every member, including successors recorded after it.
+    """
+
+    family = models.UUIDField(_("family"), unique=True)
+    identity = models.CharField(_("identity"), max_length=IDENTITY_LENGTH, blank=True)
+    user = user_field()
+    jti = models.CharField(_("replayed JWT ID"), max_length=JTI_LENGTH, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), default=timezone.now, db_index=True)
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("revoked refresh-token family")
+        verbose_name_plural = _("revoked refresh-token families")
+        ordering = ["-revoked_at"]
+
+    def __str__(self) -> str:
+        return str(self.family)

@@ -7,11 +7,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 
 from .authentication import JWTAuthentication
-from .config import config
-from .context import verified_jwt
-from .drf_errors import api_exception
-from .exceptions import JWTExtendedException
-from .pipeline import check_fresh, verify
+from .drf_errors import drf_verify
 
 
 def jwt_authenticator(request: Request) -> JWTAuthentication:
@@ -26,32 +22,26 @@ class JWTRequired(BasePermission):
     """Allow only requests carrying a valid JWT (``jwt_required()``).
 
     A request without one is refused with the location's message, e.g. 401
-    ``Missing Authorization Header``, instead of DRF's generic one.
+    ``Missing Authorization Header``, instead of DRF's generic one. A
+    ``@jwt_required(optional=True)`` on the handler lets it through.
     """
 
+    fresh = False
+
     def has_permission(self, request: Request, view: Any) -> bool:
-        if isinstance(request.successful_authenticator, JWTAuthentication):
-            return True
-        # Another class authenticated the request, or none did: the JWT must
-        # still verify, and a missing one is reported in flask's words.
-        requirements = replace(jwt_authenticator(request).requirements(), optional=False)
-        try:
-            verify(request, requirements)
-        except JWTExtendedException as exc:
-            raise api_exception(exc) from exc
+        # The authentication class has usually verified the token already with
+        # these requirements; the pipeline then answers from what it stored.
+        requirements = jwt_authenticator(request).requirements_for(request)
+        if self.fresh:
+            requirements = replace(requirements, fresh=True)
+        drf_verify(request, requirements)
         return True
 
 
 class FreshJWTRequired(JWTRequired):
-    """Allow only requests carrying a valid, fresh JWT (``jwt_required(fresh=True)``)."""
+    """Allow only requests carrying a valid, fresh JWT (``jwt_required(fresh=True)``).
 
-    def has_permission(self, request: Request, view: Any) -> bool:
-        super().has_permission(request, view)
-        if request.method in config.exempt_methods:
-            return True
-        verified = verified_jwt(request)
-        try:
-            check_fresh(verified.header, verified.claims)
-        except JWTExtendedException as exc:
-            raise api_exception(exc) from exc
-        return True
+    Freshness is checked before revocation, as flask-jwt-extended does.
+    """
+
+    fresh = True

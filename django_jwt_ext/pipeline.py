@@ -1,18 +1,27 @@
 """The verification pipeline shared by every adapter.
 
 locate -> decode -> type -> fresh -> revoked -> custom verification -> user,
-in flask-jwt-extended 4.x's order. The decorators, the middleware and the
-Django REST framework classes all call :func:`verify`; none repeats a step.
+in flask-jwt-extended 4.x's order. The decorators, the mixin, the middleware,
+the Django REST framework classes, Ninja and Channels all call :func:`verify`
+or :func:`averify`; none repeats a step.
+
+The steps are written once, as a generator (:func:`verification`) that
+yields where the built-in revocation store must be asked. :func:`verify`
+answers synchronously; :func:`averify` answers with the store's async API on
+the event loop, or, when a step needs synchronous I/O (the ORM, a registered
+callback), runs the whole of :func:`verify` in one thread hop.
 """
 
 import time
-from dataclasses import dataclass
+from collections.abc import Generator
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
+from asgiref.sync import sync_to_async
 from django.http import HttpRequest
 
-from . import defaults
-from .config import config
+from . import defaults, revocation
+from .config import EXEMPT_METHODS, config
 from .exceptions import (
     FreshTokenRequired,
     JWTExtendedException,
@@ -23,7 +32,8 @@ from .exceptions import (
     WrongTokenError,
 )
 from .locations import Found, check_locations, locate, underlying
-from .manager import get_jwt_manager
+from .manager import JWTManager, get_jwt_manager
+from .token_user import TokenUser
 from .tokens import Claims, Header
 
 NOT_LOADED = object()
@@ -55,7 +65,19 @@ class Requirements:
 
     @property
     def token_locations(self) -> tuple[str, ...]:
-        return self.locations or config.token_location
+        return self.locations or config.locations
+
+    def met_by(self, verified: "VerifiedJWT") -> bool:
+        """Tell whether an earlier verification of the same request settles these requirements.
+
+        It does when it asked the same of the token, and either found one or
+        was allowed to find none as these are.
+        """
+        if verified.requirements is None:
+            return False
+        if verified.location is None:
+            return verified.requirements == self and self.optional
+        return replace(verified.requirements, optional=self.optional) == self
 
 
 class VerifiedJWT(NamedTuple):
@@ -71,14 +93,15 @@ class VerifiedJWT(NamedTuple):
     user: Any = None
     # False when no user lookup is configured: get_current_user() has nothing to give.
     user_loaded: bool = True
+    requirements: Requirements | None = None
 
 
-def no_token() -> VerifiedJWT:
+def no_token(requirements: Requirements | None = None) -> VerifiedJWT:
     """Return what an optional request without a token (or an OPTIONS request) learns.
 
     New dicts each time: a view that changes them must not change another's.
     """
-    return VerifiedJWT(header={}, claims={}, location=None)
+    return VerifiedJWT(header={}, claims={}, location=None, requirements=requirements)
 
 
 def find_token(request: Any, requirements: Requirements) -> Found:
@@ -119,13 +142,18 @@ def check_fresh(header: Header, claims: Claims) -> None:
 
 
 def remember(request: Any, verified: VerifiedJWT) -> None:
-    """Store ``verified`` on the request and make its user ``request.user``."""
-    setattr(underlying(request), VERIFIED_ATTR, verified)
-    if verified.user is not None:
+    """Store ``verified`` on the request; a verified token's user becomes ``request.user``.
+
+    Whenever a token was verified the request acts as the token's user, never
+    as the user of a session cookie it may also carry.
+    """
+    django_request = underlying(request)
+    setattr(django_request, VERIFIED_ATTR, verified)
+    if verified.location is not None:
         # DRF's Request passes this on to the Django request it wraps.
         request.user = verified.user
         # Async views ask request.auser() (Django 5.0+); it must answer the same.
-        underlying(request).auser = user_coroutine(verified.user)
+        django_request.auser = user_coroutine(verified.user)
 
 
 def user_coroutine(user: Any):
@@ -135,26 +163,37 @@ def user_coroutine(user: Any):
     return auser
 
 
-def verify(request: Any, requirements: Requirements) -> VerifiedJWT | None:
-    """Run the pipeline; store and return what it found, ``None`` for OPTIONS.
+def uses_fused_lookup(manager: JWTManager) -> bool:
+    """Tell whether the built-in store and user lookup answer together, in one query."""
+    return manager.uses_builtin_store and manager.user_lookup is defaults.load_user_by_pk
 
-    The stored claims and header of an optional request without a token are
-    empty dicts, as in flask-jwt-extended; an OPTIONS request gets the same,
-    where flask would raise, so that a view reading them never fails.
+
+def checks_revocation(requirements: Requirements, claims: Claims) -> bool:
+    return not requirements.skip_revocation_check and config.checks_revocation(claims["type"])
+
+
+Verification = Generator[Claims, bool, VerifiedJWT | None]
+
+
+def verification(request: Any, requirements: Requirements) -> Verification:
+    """The pipeline's steps; yields the claims whose revocation the built-in store must judge.
 
     :raises JWTExtendedException: the request does not meet ``requirements``.
     """
-    if request.method in config.exempt_methods:
+    if request.method in EXEMPT_METHODS:
         # Never verified (CORS preflight), but the view may still read the
         # helpers: they answer as for an optional request without a token.
         remember(request, no_token())
         return None
+    earlier = getattr(underlying(request), VERIFIED_ATTR, None)
+    if earlier is not None and requirements.met_by(earlier):
+        return earlier
     try:
         found = find_token(request, requirements)
     except NoAuthorizationError:
         if not requirements.optional:
             raise
-        verified = no_token()
+        verified = no_token(requirements)
         remember(request, verified)
         return verified
 
@@ -167,10 +206,11 @@ def verify(request: Any, requirements: Requirements) -> VerifiedJWT | None:
         check_fresh(header, claims)
 
     user, lookup = NOT_LOADED, manager.user_lookup
-    if not requirements.skip_revocation_check:
-        if manager.uses_builtin_store and lookup is defaults.load_user_by_pk:
-            # The built-in store and user lookup answer together: one query.
+    if checks_revocation(requirements, claims):
+        if uses_fused_lookup(manager):
             user, revoked = defaults.user_and_revocation(claims)
+        elif manager.uses_builtin_store:
+            revoked = yield claims
         else:
             revoked = callbacks.token_in_blocklist(header, claims)
         if revoked:
@@ -179,16 +219,85 @@ def verify(request: Any, requirements: Requirements) -> VerifiedJWT | None:
         raise UserClaimsVerificationError("User claims verification failed", header, claims)
 
     if lookup is None:
-        user = None
+        user = TokenUser(claims)
     else:
         if user is NOT_LOADED:
             user = lookup(header, claims)
         if user is None:
             identity = claims.get(config.identity_claim_key)
             raise UserLookupError(f"user_lookup returned None for {identity}", header, claims)
-    verified = VerifiedJWT(header, claims, found.location, user, user_loaded=lookup is not None)
+    verified = VerifiedJWT(header, claims, found.location, user, lookup is not None, requirements)
     remember(request, verified)
     return verified
+
+
+def verify(request: Any, requirements: Requirements) -> VerifiedJWT | None:
+    """Run the pipeline; store and return what it found, ``None`` for OPTIONS.
+
+    The stored claims and header of an optional request without a token are
+    empty dicts, as in flask-jwt-extended; an OPTIONS request gets the same,
+    where flask would raise, so that a view reading them never fails.
+
+    :raises JWTExtendedException: the request does not meet ``requirements``.
+    """
+    steps = verification(request, requirements)
+    try:
+        claims = next(steps)
+        while True:
+            claims = steps.send(revocation.is_token_revoked(claims))
+    except StopIteration as done:
+        return done.value
+
+
+def needs_thread(manager: JWTManager) -> bool:
+    """Tell whether a verification may do synchronous I/O (so it must leave the event loop).
+
+    The ORM (the built-in user lookup, the database stores) and registered
+    callbacks (which may do anything) do; decoding, the defaults and the
+    cache store's async API do not.
+    """
+    callbacks = manager.callbacks
+    if manager.user_lookup is not None:
+        return True
+    if callbacks.decode_key is not defaults.decode_key:
+        return True
+    if callbacks.token_verification is not defaults.token_verification:
+        return True
+    if not manager.uses_builtin_store:
+        return True
+    return not revocation.get_backend().native_async
+
+
+async def averify(request: Any, requirements: Requirements) -> VerifiedJWT | None:
+    """The async twin of :func:`verify`: on the event loop when no step needs
+    synchronous I/O, else in one thread hop for the whole pipeline."""
+    if needs_thread(get_jwt_manager()):
+        return await sync_to_async(verify)(request, requirements)
+    steps = verification(request, requirements)
+    try:
+        claims = next(steps)
+        while True:
+            claims = steps.send(await revocation.ais_token_revoked(claims))
+    except StopIteration as done:
+        return done.value
+
+
+def requirements_of(
+    optional: bool,
+    fresh: bool,
+    refresh: bool,
+    locations: str | list[str] | tuple[str, ...] | None,
+    verify_type: bool,
+    skip_revocation_check: bool,
+) -> Requirements:
+    return Requirements.of(
+        locations,
+        optional=optional,
+        fresh=fresh,
+        refresh=refresh,
+        verify_type=verify_type,
+        skip_revocation_check=skip_revocation_check,
+    )
 
 
 def verify_jwt_in_request(
@@ -212,15 +321,29 @@ def verify_jwt_in_request(
         :class:`~django_jwt_ext.middleware.JWTMiddleware` turns it into the
         loader's response.
     """
-    requirements = Requirements.of(
-        locations,
-        optional=optional,
-        fresh=fresh,
-        refresh=refresh,
-        verify_type=verify_type,
-        skip_revocation_check=skip_revocation_check,
+    requirements = requirements_of(
+        optional, fresh, refresh, locations, verify_type, skip_revocation_check
     )
-    verified = verify(request, requirements)
+    return outcome(verify(request, requirements))
+
+
+async def averify_jwt_in_request(
+    request: HttpRequest,
+    optional: bool = False,
+    fresh: bool = False,
+    refresh: bool = False,
+    locations: str | list[str] | tuple[str, ...] | None = None,
+    verify_type: bool = True,
+    skip_revocation_check: bool = False,
+) -> tuple[Header, Claims] | None:
+    """The async twin of :func:`verify_jwt_in_request`, for ``async def`` views."""
+    requirements = requirements_of(
+        optional, fresh, refresh, locations, verify_type, skip_revocation_check
+    )
+    return outcome(await averify(request, requirements))
+
+
+def outcome(verified: VerifiedJWT | None) -> tuple[Header, Claims] | None:
     if verified is None or verified.location is None:
         return None
     return verified.header, verified.claims

@@ -3,9 +3,14 @@
 from datetime import timedelta
 from typing import Any, Literal
 
+from .config import config
 from .exceptions import JWTDecodeError
 from .manager import get_jwt_manager
+from .revocation import exchange_refresh_token
 from .tokens import Claims, Header, unverified_header
+
+# Claims every token gets anew; the rest of a token's claims were added for it.
+STANDARD_CLAIMS = frozenset({"iss", "aud", "exp", "nbf", "iat", "jti", "type", "fresh", "csrf"})
 
 
 def create_access_token(
@@ -87,3 +92,45 @@ def get_csrf_token(encoded_token: str) -> str:
     if "csrf" not in claims:
         raise JWTDecodeError("Missing claim: csrf")
     return claims["csrf"]
+
+
+def carried_claims(jwt_data: Claims, identity: Any) -> dict[str, Any]:
+    """Return the claims a token was given beyond the standard ones, to carry into its
+    replacement (a refreshed access token, a rotated refresh token).
+
+    The ``additional_claims_loader``'s claims are left out: the replacement
+    gets them anew, from the loader, as they are now.
+    """
+    key = config.user_claims_key
+    added = jwt_data.get(key, {}) if key else jwt_data
+    if not isinstance(added, dict):
+        return {}
+    loaded = get_jwt_manager().callbacks.additional_claims(identity) or {}
+    excluded = STANDARD_CLAIMS | {config.identity_claim_key} | set(loaded)
+    return {name: value for name, value in added.items() if name not in excluded}
+
+
+def rotate_refresh_token(
+    jwt_header: Header,
+    jwt_data: Claims,
+    identity: Any = None,
+    additional_claims: dict[str, Any] | None = None,
+) -> str:
+    """Exchange a verified refresh token for its successor in the same family, once.
+
+    A token can be exchanged once: presenting it again (a replay, or the
+    losers of concurrent refreshes) revokes its whole family, the successor
+    included, and raises :class:`~django_jwt_ext.exceptions.RevokedTokenError`.
+
+    :param identity: what the successor is issued to (the current user when a
+        user lookup is configured); default the token's identity claim.
+    :param additional_claims: claims for the successor; default the claims the
+        token carries beyond the standard ones (:func:`carried_claims`).
+    """
+    if identity is None:
+        identity = jwt_data[config.identity_claim_key]
+    if additional_claims is None:
+        additional_claims = carried_claims(jwt_data, identity)
+    token, claims = get_jwt_manager().issue(identity, "refresh", claims=additional_claims)
+    exchange_refresh_token(jwt_header, jwt_data, claims)
+    return token

@@ -4,6 +4,7 @@ Pure functions over PyJWT: every input is an argument and nothing here reads
 Django settings, so they are testable without a configured project.
 """
 
+import calendar
 import hmac
 import json
 import uuid
@@ -13,7 +14,7 @@ from typing import Any, Literal
 
 import jwt
 
-from .exceptions import CSRFError, ExpiredSignatureError, JWTDecodeError
+from .exceptions import CSRFError, ExpiredSignatureError, JWTDecodeError, decode_error
 
 Claims = dict[str, Any]
 Header = dict[str, Any]
@@ -39,9 +40,9 @@ def make_claims(
 ) -> Claims:
     """Return the claims of a new token: the standard ones, then ``claims``.
 
-    ``iat`` holds the issue time to the microsecond (RFC 7519 allows
-    fractional NumericDates), which lets a logout everywhere tell tokens
-    issued just before it from those issued just after.
+    ``iat``, ``nbf`` and ``exp`` are whole seconds, as flask-jwt-extended
+    emits them (verifiers such as JavaScript's jose refuse a fractional
+    ``iat`` during the token's first second).
 
     :param fresh: ``True``/``False``, or a ``timedelta`` stored as the
         timestamp until which the token counts as fresh.
@@ -53,15 +54,16 @@ def make_claims(
     now = datetime.now(timezone.utc)
     if isinstance(fresh, timedelta):
         fresh = (now + fresh).timestamp()
+    issued_at = whole_seconds(now)
     payload: Claims = {
         "fresh": fresh,
-        "iat": now.timestamp(),
+        "iat": issued_at,
         "jti": str(uuid.uuid4()),
         "type": token_type,
         identity_claim_key: identity,
     }
     if nbf:
-        payload["nbf"] = now
+        payload["nbf"] = issued_at
     if csrf:
         payload["csrf"] = str(uuid.uuid4())
     if audience:
@@ -69,10 +71,15 @@ def make_claims(
     if issuer:
         payload["iss"] = issuer
     if expires_delta is not None and expires_delta is not False:  # timedelta(0) is falsy
-        payload["exp"] = now + expires_delta
+        payload["exp"] = whole_seconds(now + expires_delta)
     if claims:
         payload.update(claims)
     return payload
+
+
+def whole_seconds(moment: datetime) -> int:
+    """Return ``moment`` as a NumericDate in whole seconds, as PyJWT writes datetimes."""
+    return calendar.timegm(moment.utctimetuple())
 
 
 def sign(
@@ -85,8 +92,7 @@ def sign(
 ) -> str:
     """Return ``claims`` signed with ``key``; ``headers`` are merged after ``alg`` and ``typ``.
 
-    Datetimes in ``exp`` and ``nbf`` become whole-second timestamps (``iat``
-    is already a number, to the microsecond).
+    Datetimes among the claims become whole-second timestamps.
     """
     return jwt.encode(
         dict(claims),
@@ -135,9 +141,10 @@ def decode_jwt(
 
     :param csrf_value: when given, the token's ``csrf`` claim must equal it.
     :raises ExpiredSignatureError: the signature is valid but ``exp`` passed;
-        the exception carries the header and claims.
-    :raises JWTDecodeError: any other reason the token is not valid, with
-        PyJWT's message.
+        the exception carries the header and claims. The CSRF value is still
+        compared first, as flask-jwt-extended does.
+    :raises JWTDecodeError: any other reason the token is not valid; PyJWT's
+        errors keep their class too (``except jwt.InvalidAudienceError``).
     :raises CSRFError: ``csrf_value`` does not match the token.
     """
     check_encoded(encoded_token)
@@ -166,10 +173,11 @@ def decode_jwt(
             leeway=leeway,
             verify_sub=verify_sub,
             allow_expired=True,
+            csrf_value=csrf_value,
         )
         raise ExpiredSignatureError(header, claims) from None
     except jwt.InvalidTokenError as exc:
-        raise JWTDecodeError(str(exc)) from exc
+        raise decode_error(exc) from None
     except KEY_MISMATCH_ERRORS as exc:
         raise JWTDecodeError(KEY_MISMATCH_MESSAGE) from exc
 
@@ -212,7 +220,7 @@ def peek(encoded_token: str) -> tuple[Header, Claims]:
     try:
         decoded = jwt.decode_complete(encoded_token, options={"verify_signature": False})
     except jwt.InvalidTokenError as exc:
-        raise JWTDecodeError(str(exc)) from exc
+        raise decode_error(exc) from None
     return decoded["header"], decoded["payload"]
 
 
@@ -222,7 +230,7 @@ def unverified_header(encoded_token: str) -> Header:
     try:
         return jwt.get_unverified_header(encoded_token)
     except jwt.InvalidTokenError as exc:
-        raise JWTDecodeError(str(exc)) from exc
+        raise decode_error(exc) from None
 
 
 def same_secret(expected: Any, given: Any) -> bool:

@@ -15,16 +15,22 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from .config import config
-from .context import get_jwt, get_jwt_header, get_jwt_identity
+from .context import get_jwt, get_jwt_header, verified_jwt
 from .cookies import set_access_cookies, set_refresh_cookies, unset_jwt_cookies
 from .decorators import jwt_required
 from .defaults import error_response
-from .exceptions import JWTExtendedException
+from .exceptions import JWTExtendedException, TokenNotRevocableError
 from .locations import is_json
 from .manager import get_jwt_manager
-from .revocation import revoke_token
-from .rotation import rotate_refresh_token
-from .token_api import create_access_token, create_refresh_token, decode_token
+from .revocation import record_refresh_token, revoke_token, wait_until_issuable
+from .revocation.records import identity_key
+from .token_api import (
+    carried_claims,
+    create_access_token,
+    create_refresh_token,
+    decode_token,
+    rotate_refresh_token,
+)
 
 BAD_CREDENTIALS = "Bad username or password"
 
@@ -114,15 +120,22 @@ class ObtainTokensView(TokenView):
         return user
 
     def get_additional_claims(self, user: Any) -> dict[str, Any]:
-        """Return claims to add to both tokens (none by default)."""
+        """Return claims to add to both tokens (none by default).
+
+        The refresh endpoint carries them into the tokens it issues.
+        """
         return {}
 
     def create_tokens(self, user: Any) -> dict[str, str]:
-        """Return a fresh access token and a refresh token for ``user``."""
+        """Return a fresh access token and a refresh token for ``user``, the refresh
+        token recorded in the store (a new session)."""
         claims = self.get_additional_claims(user)
+        wait_until_issuable(user)
+        refresh_token = create_refresh_token(user, additional_claims=claims)
+        record_refresh_token(refresh_token, user)
         return {
             "access_token": create_access_token(user, fresh=True, additional_claims=claims),
-            "refresh_token": create_refresh_token(user, additional_claims=claims),
+            "refresh_token": refresh_token,
         }
 
 
@@ -137,12 +150,29 @@ class RefreshTokensView(TokenView):
             return get_jwt_manager().error_response(exc)
         return self.token_response(request, tokens)
 
+    def get_identity(self, request: HttpRequest) -> Any:
+        """Return what the new tokens are issued to: the current user when a user lookup
+        is configured (so ``user_identity_loader`` gets a user, as at login), else the
+        refresh token's identity."""
+        verified = verified_jwt(request)
+        return (
+            verified.user if verified.user_loaded else get_jwt(request)[config.identity_claim_key]
+        )
+
+    def get_additional_claims(self, request: HttpRequest, identity: Any) -> dict[str, Any]:
+        """Return claims for the new tokens: by default those the refresh token carries
+        beyond the standard ones (what the obtain view added), without the
+        ``additional_claims_loader``'s, which it adds anew."""
+        return carried_claims(get_jwt(request), identity)
+
     def create_tokens(self, request: HttpRequest) -> dict[str, str]:
         """Return a new, non-fresh access token, plus its refresh successor under rotation."""
-        tokens = {"access_token": create_access_token(get_jwt_identity(request), fresh=False)}
+        identity = self.get_identity(request)
+        claims = self.get_additional_claims(request, identity)
+        tokens = {"access_token": create_access_token(identity, additional_claims=claims)}
         if config.refresh_token_rotation:
             tokens["refresh_token"] = rotate_refresh_token(
-                get_jwt_header(request), get_jwt(request)
+                get_jwt_header(request), get_jwt(request), identity, claims
             )
         return tokens
 
@@ -156,11 +186,17 @@ class LogoutView(TokenView):
             data = body_data(request)
         except BadBody as exc:
             return error_response(str(exc), HTTPStatus.BAD_REQUEST)
-        revoke_token(get_jwt(request), reason="logout")
         refresh_claims = self.refresh_token_claims(request, data)
-        if refresh_claims is not None:
-            revoke_token(refresh_claims, reason="logout")
-        response = JsonResponse({config.error_msg_key: "Logged out"})
+        try:
+            revoke_token(get_jwt(request), reason="logout")
+            if refresh_claims is not None:
+                revoke_token(refresh_claims, reason="logout")
+        except TokenNotRevocableError as exc:
+            # Say so rather than claim a logout that did not happen; the
+            # cookies go all the same.
+            response = get_jwt_manager().error_response(exc)
+        else:
+            response = JsonResponse({config.error_msg_key: "Logged out"})
         unset_jwt_cookies(response)
         return response
 
@@ -179,5 +215,6 @@ class LogoutView(TokenView):
             claims = decode_token(encoded)
         except JWTExtendedException:
             return None  # Expired or invalid: nothing anyone can use.
-        same_identity = claims.get(config.identity_claim_key) == get_jwt_identity(request)
+        key = config.identity_claim_key
+        same_identity = identity_key(claims.get(key)) == identity_key(get_jwt(request).get(key))
         return claims if same_identity and claims["type"] == "refresh" else None

@@ -2,15 +2,19 @@
 
 The tests run each behaviour against each flavour: a sync function view, an
 ``async def`` view, a method of a class-based view, a class-based view
-decorated on ``dispatch``, and a view that calls verify_jwt_in_request itself.
+decorated on ``dispatch``, the same for async class-based views, the
+``JWTRequiredMixin`` on a sync and an async class-based view, and views that
+call ``verify_jwt_in_request`` or ``averify_jwt_in_request`` themselves.
 """
 
+from asgiref.sync import sync_to_async
 from django.http import JsonResponse
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from django_jwt_ext import (
+    averify_jwt_in_request,
     get_current_user,
     get_jwt,
     get_jwt_header,
@@ -19,8 +23,20 @@ from django_jwt_ext import (
     jwt_required,
     verify_jwt_in_request,
 )
+from django_jwt_ext.mixins import JWTRequiredMixin
 
-FLAVOURS = ("sync", "async", "cbv", "dispatch", "manual")
+FLAVOURS = (
+    "sync",
+    "async",
+    "cbv",
+    "dispatch",
+    "async-cbv",
+    "async-dispatch",
+    "mixin",
+    "async-mixin",
+    "manual",
+    "async-manual",
+)
 
 # Variant name -> jwt_required arguments.
 VARIANTS = {
@@ -35,8 +51,12 @@ VARIANTS = {
 }
 
 
-def describe(request):
-    """Answer with what the pipeline stored on the request."""
+def describe(request, request_user=None):
+    """Answer with what the pipeline stored on the request.
+
+    Async views pass the name of ``request.user``, which they must not
+    evaluate on the event loop (a session user is loaded from the database).
+    """
     try:
         user = get_current_user(request)
     except RuntimeError:
@@ -48,9 +68,17 @@ def describe(request):
             "header": get_jwt_header(request),
             "location": get_jwt_request_location(request),
             "user": user.get_username() if user is not None else None,
-            "request_user": getattr(request.user, "get_username", lambda: None)() or None,
+            "request_user": request_user or username(request),
         }
     )
+
+
+def username(request):
+    return getattr(request.user, "get_username", lambda: None)() or None
+
+
+async def adescribe(request):
+    return describe(request, await sync_to_async(username)(request))
 
 
 def build(**requirements):
@@ -63,7 +91,7 @@ def build(**requirements):
 
     @guard
     async def async_view(request):
-        return describe(request)
+        return await adescribe(request)
 
     class MethodView(View):
         @guard
@@ -79,6 +107,31 @@ def build(**requirements):
 
         post = put = patch = delete = get
 
+    class AsyncMethodView(View):
+        @guard
+        async def get(self, request):
+            return await adescribe(request)
+
+        post = put = patch = delete = get
+
+    @method_decorator(guard, name="dispatch")
+    class AsyncDispatchView(View):
+        async def get(self, request):
+            return await adescribe(request)
+
+        post = put = patch = delete = get
+
+    def sync_handler(self, request):
+        return describe(request)
+
+    async def async_handler(self, request):
+        return await adescribe(request)
+
+    def mixin_view(name, handler):
+        """A JWTRequiredMixin view whose class attributes are the requirements."""
+        methods = dict.fromkeys(("get", "post", "put", "patch", "delete"), handler)
+        return type(name, (JWTRequiredMixin, View), {**requirements, **methods})
+
     # Calling verify_jwt_in_request by hand; JWTMiddleware turns its errors into
     # responses. Unlike @jwt_required it cannot tell CsrfViewMiddleware about
     # the token, so the view opts out of Django's CSRF check itself.
@@ -87,10 +140,20 @@ def build(**requirements):
         verify_jwt_in_request(request, **requirements)
         return describe(request)
 
+    @csrf_exempt
+    async def async_manual_view(request):
+        await averify_jwt_in_request(request, **requirements)
+        return await adescribe(request)
+
     return {
         "sync": sync_view,
         "async": async_view,
         "cbv": MethodView.as_view(),
         "dispatch": DispatchView.as_view(),
+        "async-cbv": AsyncMethodView.as_view(),
+        "async-dispatch": AsyncDispatchView.as_view(),
+        "mixin": mixin_view("MixinView", sync_handler).as_view(),
+        "async-mixin": mixin_view("AsyncMixinView", async_handler).as_view(),
         "manual": manual_view,
+        "async-manual": async_manual_view,
     }

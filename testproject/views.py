@@ -18,10 +18,15 @@ from django_jwt_ext import (
     get_jwt_identity,
     get_jwt_request_location,
     jwt_required,
+    rotate_refresh_token,
 )
 from django_jwt_ext.config import config
-from django_jwt_ext.revocation import revoke_token, revoke_user_tokens
-from django_jwt_ext.rotation import rotate_refresh_token
+from django_jwt_ext.revocation import (
+    record_refresh_token,
+    revoke_token,
+    revoke_user_tokens,
+    wait_until_issuable,
+)
 
 
 def index(request):
@@ -58,12 +63,14 @@ def login(request):
     if user is None:
         return JsonResponse({"msg": "Bad username or password"}, status=401)
     lifetime = data.get("expires_in")  # Demo only: lets the walk-through show expiry.
+    wait_until_issuable(user)  # A logout everywhere may have just happened.
     access_token = create_access_token(
         user,
         fresh=True,
         expires_delta=timedelta(seconds=int(lifetime)) if str(lifetime).isdigit() else None,
     )
     refresh_token = create_refresh_token(user)
+    record_refresh_token(refresh_token, user)  # The issuing step: a new session.
     return JsonResponse({"access_token": access_token, "refresh_token": refresh_token})
 
 
@@ -76,10 +83,13 @@ def protected(request):
 
 @jwt_required(refresh=True)
 def refresh(request):
-    tokens = {"access_token": create_access_token(get_jwt_identity(request), fresh=False)}
+    user = get_current_user(request)
+    tokens = {"access_token": create_access_token(user, fresh=False)}
     if config.refresh_token_rotation:
         # Raises RevokedTokenError (401) when the refresh token was used before.
-        tokens["refresh_token"] = rotate_refresh_token(get_jwt_header(request), get_jwt(request))
+        tokens["refresh_token"] = rotate_refresh_token(
+            get_jwt_header(request), get_jwt(request), user
+        )
     return JsonResponse(tokens)
 
 

@@ -195,19 +195,38 @@ def test_unrelated_jwt_names_are_left_alone(settings):
     assert our_ids() == []
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        "JWT_BLACKLIST_ENABLED",
-        "JWT_BLACKLIST_TOKEN_CHECKS",
-        "JWT_USER_CLAIMS",
-        "JWT_CLAIMS_IN_REFRESH_TOKEN",
-        "JWT_CSRF_HEADER_NAME",
-    ],
-)
-def test_w002_flask_3x_setting(settings, name):
-    setattr(settings, name, True)
-    assert our_ids() == ids("W002")
+# flask-jwt-extended 3.x settings are honoured (DESIGN.md section 9): valid
+# values raise nothing (W002, "a 3.x setting without effect", is retired), and
+# invalid ones are E018.
+FLASK_3X_VALID = [
+    ("JWT_BLACKLIST_ENABLED", True),
+    ("JWT_BLACKLIST_ENABLED", False),
+    ("JWT_BLACKLIST_TOKEN_CHECKS", ["refresh"]),
+    ("JWT_BLACKLIST_TOKEN_CHECKS", "access"),
+    ("JWT_USER_CLAIMS", "user_claims"),
+    ("JWT_CLAIMS_IN_REFRESH_TOKEN", True),
+    ("JWT_CSRF_HEADER_NAME", "X-CSRF"),
+]
+FLASK_3X_INVALID = [
+    ("JWT_BLACKLIST_ENABLED", "yes"),
+    ("JWT_BLACKLIST_TOKEN_CHECKS", ["bogus"]),
+    ("JWT_BLACKLIST_TOKEN_CHECKS", 5),
+    ("JWT_USER_CLAIMS", ""),
+    ("JWT_CLAIMS_IN_REFRESH_TOKEN", "no"),
+    ("JWT_CSRF_HEADER_NAME", 5),
+]
+
+
+@pytest.mark.parametrize("name, value", FLASK_3X_VALID)
+def test_flask_3x_setting_is_honoured_without_a_message(settings, name, value):
+    setattr(settings, name, value)
+    assert our_ids() == []
+
+
+@pytest.mark.parametrize("name, value", FLASK_3X_INVALID)
+def test_e018_invalid_flask_3x_setting(settings, name, value):
+    setattr(settings, name, value)
+    assert our_ids() == ids("E018")
 
 
 def test_w003_middleware_missing(settings):
@@ -356,8 +375,8 @@ def test_everything_wrong_for_production_at_once(settings):
     settings.JWT_COOKIE_CSRF_PROTECT = False
     settings.JWT_ACCESS_TOKEN_EXPIRES = False
     settings.JWT_SECRET_KEY = "short"
-    settings.JWT_BLACKLIST_ENABLED = True
-    assert our_ids(deploy=True) == ids("W002", "W004", "W005", "W006", "W008")
+    settings.JWT_SECERT_KEY = "typo"
+    assert our_ids(deploy=True) == ids("W001", "W004", "W005", "W006", "W008")
 
 
 # manage.py check.
@@ -377,10 +396,10 @@ def test_check_command_fails_on_an_error(settings):
 
 
 def test_check_command_only_warns_on_a_warning(settings):
-    settings.JWT_BLACKLIST_ENABLED = True
+    settings.JWT_SECERT_KEY = "typo"
     err = io.StringIO()
     call_command("check", stdout=io.StringIO(), stderr=err)
-    assert "django_jwt_ext.W002" in err.getvalue()
+    assert "django_jwt_ext.W001" in err.getvalue()
 
 
 def test_check_deploy_command_fails_on_an_error_too(settings):

@@ -72,6 +72,15 @@ SECTION_4_FLASK_NAMES = [
     "JWT_ENCODE_NBF",
 ]
 
+# flask-jwt-extended 3.x settings, honoured when a project sets them (DESIGN.md section 9).
+FLASK_3X_NAMES = {
+    "JWT_USER_CLAIMS",
+    "JWT_CLAIMS_IN_REFRESH_TOKEN",
+    "JWT_BLACKLIST_ENABLED",
+    "JWT_BLACKLIST_TOKEN_CHECKS",
+    "JWT_CSRF_HEADER_NAME",
+}
+
 # Django-only settings fixed by DESIGN.md (sections 4 and 7), plus the token size guard.
 DJANGO_ONLY_NAMES = {
     "JWT_MANAGER",
@@ -79,36 +88,20 @@ DJANGO_ONLY_NAMES = {
     "JWT_MAX_TOKEN_SIZE",
     "JWT_REVOCATION_BACKEND",
     "JWT_REVOCATION_CACHE_ALIAS",
+    "JWT_REVOCATION_CACHE_TIMEOUT",
     "JWT_REVOCATION_FAIL_OPEN",
     "JWT_REFRESH_TOKEN_ROTATION",
     "JWT_IMPLICIT_REFRESH_WINDOW",
 }
 
-# flask-jwt-extended config properties that have no counterpart by design.
-FLASK_ONLY_PROPERTIES = {
-    "json_encoder",
-    "jwt_in_cookies",
-    "jwt_in_headers",
-    "jwt_in_json",
-    "jwt_in_query_string",
-}
-
-
-def normalise(value):
-    """Make lists and tuples comparable (flask uses lists where we use tuples)."""
-    if isinstance(value, (set, frozenset)):
-        return frozenset(value)
-    if isinstance(value, (list, tuple)):
-        return tuple(value)
-    return value
+# flask-jwt-extended config properties whose value differs by design: the
+# encoder of claims values is Django's (DjangoJSONEncoder), not Flask's.
+FLASK_ONLY_VALUES = {"json_encoder"}
 
 
 def same_value(flask_value, our_value):
-    flask_value, our_value = normalise(flask_value), normalise(our_value)
-    if isinstance(flask_value, frozenset) or isinstance(our_value, frozenset):
-        # An unordered collection on one side: compare members only.
-        return frozenset(flask_value) == frozenset(our_value)
-    return flask_value == our_value
+    """Equal, and of the same type: flask's lists are lists here too."""
+    return flask_value == our_value and type(flask_value) is type(our_value)
 
 
 def flask_app(**overrides):
@@ -160,7 +153,7 @@ def test_every_flask_default_is_ours():
 
 def test_our_extra_settings_are_the_django_only_ones():
     flask_names = {name for name in flask_app().config if name.startswith("JWT_")}
-    assert set(DEFAULTS) - flask_names <= DJANGO_ONLY_NAMES
+    assert set(DEFAULTS) - flask_names == DJANGO_ONLY_NAMES | FLASK_3X_NAMES
     assert DEFAULTS["JWT_MANAGER"] is None
     assert DEFAULTS["JWT_USER_LOOKUP"] == "model"
 
@@ -182,7 +175,7 @@ def test_documented_defaults():
 
 def test_config_has_every_flask_config_property():
     ours = {name for name in dir(type(config)) if not name.startswith("_")}
-    assert set(config_property_names()) - FLASK_ONLY_PROPERTIES <= ours
+    assert set(config_property_names()) <= ours
 
 
 # The resolved values of every config property agree with flask's, for the
@@ -246,7 +239,7 @@ def test_resolved_config_matches_flask(settings, case):
             for name, value in overrides.items()
         },
     )
-    names = sorted(set(config_property_names()) - FLASK_ONLY_PROPERTIES)
+    names = sorted(set(config_property_names()) - FLASK_ONLY_VALUES)
     with app.app_context():
         theirs = {name: getattr(flask_config, name) for name in names}
     ours = {name: getattr(config, name) for name in names}
@@ -269,7 +262,7 @@ def test_defaults_apply_when_nothing_is_set(settings):
     assert config.header_type == "Bearer"
     assert config.identity_claim_key == "sub"
     assert config.error_msg_key == "msg"
-    assert config.decode_algorithms == ("HS256",)
+    assert config.decode_algorithms == ["HS256"]
     assert config.user_lookup == "model"
     assert lifetime(create_access_token("alice")) == 15 * 60
     assert lifetime(create_refresh_token("alice")) == 30 * 86400
@@ -281,8 +274,7 @@ def test_reading_config_never_writes_settings(settings):
     unset = [name for name in DEFAULTS if not hasattr(settings, name)]
     assert "JWT_REFRESH_JSON_KEY" in unset
     for name in config_property_names():
-        if name not in FLASK_ONLY_PROPERTIES:
-            getattr(config, name)
+        getattr(config, name)
     create_access_token("alice")
     assert [name for name in unset if hasattr(settings, name)] == []
 
@@ -542,20 +534,26 @@ def test_invalid_value_surfaces_when_creating_a_token(settings):
         ("JWT_TOKEN_LOCATION", ("cookies", "headers"), "token_location", ("cookies", "headers")),
         ("JWT_HEADER_TYPE", None, "header_type", ""),
         ("JWT_HEADER_TYPE", "", "header_type", ""),
-        ("JWT_CSRF_METHODS", ["post", "Put"], "csrf_request_methods", frozenset({"POST", "PUT"})),
+        ("JWT_CSRF_METHODS", ["post", "Put"], "csrf_request_methods", ["post", "Put"]),
+        ("JWT_CSRF_METHODS", ["post", "Put"], "csrf_methods", frozenset({"POST", "PUT"})),
+        ("JWT_CSRF_METHODS", ("GET",), "csrf_request_methods", ("GET",)),
         ("JWT_DECODE_LEEWAY", timedelta(seconds=5), "leeway", timedelta(seconds=5)),
         ("JWT_DECODE_LEEWAY", 2.5, "leeway", 2.5),
-        ("JWT_ENCODE_AUDIENCE", ["a", "b"], "encode_audience", ("a", "b")),
+        ("JWT_ENCODE_AUDIENCE", ["a", "b"], "encode_audience", ["a", "b"]),
         ("JWT_COOKIE_SAMESITE", "Lax", "cookie_samesite", "Lax"),
         ("JWT_SESSION_COOKIE", False, "cookie_max_age", 31540000),
         ("JWT_SESSION_COOKIE", True, "cookie_max_age", None),
-        ("JWT_DECODE_ALGORITHMS", [], "decode_algorithms", ("HS256",)),
+        ("JWT_DECODE_ALGORITHMS", [], "decode_algorithms", ["HS256"]),
+        ("JWT_DECODE_ALGORITHMS", ("HS512",), "decode_algorithms", ["HS512", "HS256"]),
+        ("JWT_TOKEN_LOCATION", {"json"}, "token_location", {"json"}),
+        ("JWT_TOKEN_LOCATION", frozenset({"json"}), "token_location", frozenset({"json"})),
+        ("JWT_TOKEN_LOCATION", ["json", "cookies"], "locations", ("json", "cookies")),
         ("JWT_USER_LOOKUP", None, "user_lookup", None),
     ],
 )
 def test_valid_alternative_values(settings, name, value, option, expected):
     setattr(settings, name, value)
-    assert getattr(config, option) == expected
+    assert same_value(expected, getattr(config, option))
 
 
 # The token API follows the settings.

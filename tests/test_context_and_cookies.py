@@ -163,7 +163,7 @@ def test_get_current_user_without_user_lookup(settings, user, access_token):
     request = request_with(access_token, "headers")
     verify_jwt_in_request(request)
     assert get_jwt_identity(request) == str(user.pk)
-    with pytest.raises(RuntimeError, match="JWT_USER_LOOKUP"):
+    with pytest.raises(RuntimeError, match="user_lookup_loader"):
         get_current_user(request)
 
 

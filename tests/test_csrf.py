@@ -5,11 +5,9 @@ import json
 import pytest
 
 from django_jwt_ext import create_access_token, create_refresh_token, decode_token, get_csrf_token
-from tests.helpers import assert_refused, call, flavour_path
+from tests.helpers import DECORATED, assert_refused, call, flavour_path
 
 pytestmark = pytest.mark.django_db
-
-DECORATED = ("sync", "async", "cbv", "dispatch")
 
 
 @pytest.fixture(autouse=True)
@@ -273,15 +271,6 @@ def test_cookie_jwt_with_wrong_double_submit(csrf_client, flavour, access_token)
 
 
 @pytest.mark.parametrize("flavour", DECORATED)
-@pytest.mark.parametrize("location", ["headers", "cookies", "query_string", "json"])
-def test_no_token_keeps_django_csrf(csrf_client, settings, flavour, location):
-    settings.JWT_TOKEN_LOCATION = [location]
-    response = csrf_client.post(flavour_path(flavour, "optional"))
-    assert response.status_code == 403
-    assert b"CSRF" in response.content
-
-
-@pytest.mark.parametrize("flavour", DECORATED)
 def test_no_token_with_django_csrf_token_passes(csrf_client, settings, flavour):
     settings.JWT_TOKEN_LOCATION = ["headers", "cookies"]
     django_token = "a" * 32  # a valid CSRF secret, sent as cookie and header
@@ -301,28 +290,6 @@ def test_refused_token_is_answered_by_the_view_not_django_csrf(csrf_client, flav
     settings.JWT_TOKEN_LOCATION = ["headers"]
     response = csrf_client.post(flavour_path(flavour), HTTP_AUTHORIZATION="Bearer not-a-jwt")
     assert_refused(response, 422, "Not enough segments")
-
-
-@pytest.mark.parametrize("flavour", DECORATED)
-def test_cookie_jwt_without_jwt_csrf_protection_keeps_django_csrf(
-    csrf_client, settings, flavour, access_token
-):
-    """With the double submit off, nothing but Django's CSRF guards a cookie credential."""
-    settings.JWT_COOKIE_CSRF_PROTECT = False
-    response = send(csrf_client, flavour, access_token, "post")
-    assert response.status_code == 403
-    assert b"CSRF" in response.content
-
-
-@pytest.mark.parametrize("flavour", DECORATED)
-def test_cookie_jwt_on_a_method_outside_jwt_csrf_methods_keeps_django_csrf(
-    csrf_client, settings, flavour, access_token
-):
-    """A method Django guards but JWT_CSRF_METHODS leaves out is not left unguarded."""
-    settings.JWT_CSRF_METHODS = ["POST"]
-    response = send(csrf_client, flavour, access_token, "delete")
-    assert response.status_code == 403
-    assert b"CSRF" in response.content
 
 
 @pytest.mark.urls("tests.test_errors")

@@ -321,11 +321,14 @@ def test_obtain_is_csrf_exempt(csrf_client, user, settings, encoding, locations)
     assert set(response.json()) == {"access_token", "refresh_token"}
 
 
-def test_csrf_enforcing_client_is_refused_where_the_view_is_not_exempt(csrf_client, user):
+def test_csrf_enforcing_client_gets_the_jwt_401_where_the_view_is_not_exempt(csrf_client, user):
     # The control: the same client, posting without any JWT to the refresh
-    # endpoint (not exempt), meets Django's CSRF check.
+    # endpoint (not exempt), gets the JWT's 401, not Django's 403 page.
     response = csrf_client.post(reverse("django_jwt_ext:refresh"))
-    assert response.status_code == 403
+    assert (response.status_code, response.json()) == (
+        401,
+        {"msg": "Missing Authorization Header"},
+    )
 
 
 # Subclasses.

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from django_jwt_ext import create_access_token, create_refresh_token, decode_token
 from django_jwt_ext.models import IssuedRefreshToken
-from django_jwt_ext.revocation import revoke_token
+from django_jwt_ext.revocation import record_refresh_token, revoke_token
 from tests.conftest import SECRET
 from tests.revocation_support import (  # noqa: F401 (fixtures)
     REVOKED,
@@ -88,8 +88,10 @@ def test_additional_claims_loader_applies_to_the_new_access_token(
     def add_claims(identity):
         return {"tenant": f"t-{identity}"}
 
+    # With a user lookup the loader receives the user, as it did at login.
     access = post_refresh(client, refresh_token).json()["access_token"]
-    assert decode_token(access)["tenant"] == f"t-{user.pk}"
+    assert decode_token(access)["tenant"] == f"t-{user}"
+    assert decode_token(access)["tenant"] == add_claims(user)["tenant"]
 
 
 def test_access_token_is_refused(client, access_token):
@@ -299,8 +301,11 @@ def test_cookie_refresh_without_a_refresh_cookie_is_refused(cookies, csrf_client
     # Only the access cookie: it cannot stand in for the refresh token.
     csrf_client.cookies["access_token_cookie"] = create_access_token(user)
     response = post_refresh(csrf_client, **csrf_header("anything"))
-    # No JWT at all for the endpoint, so Django's own CSRF check answers.
-    assert response.status_code == 403
+    # No refresh token: the endpoint's 401, never Django's 403 page (DESIGN.md 3.3).
+    assert (response.status_code, response.json()) == (
+        401,
+        {"msg": 'Missing cookie "refresh_token_cookie"'},
+    )
 
 
 def test_cookie_refresh_with_rotation_replay_is_refused_without_new_cookies(
@@ -321,9 +326,10 @@ def test_cookie_refresh_with_rotation_replay_is_refused_without_new_cookies(
 
 
 def test_rotation_query_count(rotation, client, user, refresh_token, django_assert_num_queries):
+    record_refresh_token(refresh_token, user)  # as the login that issued it did
     # 4 queries, no transaction:
     # 1. SELECT the user with the revocation state (the pipeline, one round trip);
-    # 2. SELECT the family, user id and use of the presented refresh token;
+    # 2. SELECT the family, user id, use and family revocation of the presented token;
     # 3. INSERT the successor into that family;
     # 4. UPDATE the issued token SET used_at WHERE used_at IS NULL (the atomic
     #    consume, after the successor exists so that a concurrent loser

@@ -19,6 +19,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from django_jwt_ext import (
+    averify_jwt_in_request,
     create_access_token,
     create_refresh_token,
     decode_token,
@@ -28,6 +29,7 @@ from django_jwt_ext import (
     jwt_required,
     verify_jwt_in_request,
 )
+from django_jwt_ext.mixins import JWTRequiredMixin
 from django_jwt_ext.revocation import revoke_token
 from tests.conftest import SECRET
 from tests.helpers import assert_refused, call, flavour_path
@@ -575,9 +577,45 @@ class DispatchView(View):
     options = post = get
 
 
+class AsyncMethodView(View):
+    @guard
+    async def get(self, request):
+        return preflight(request)
+
+    options = post = get
+
+
+@method_decorator(guard, name="dispatch")
+class AsyncDispatchView(View):
+    async def get(self, request):
+        return preflight(request)
+
+    options = post = get
+
+
+class MixinView(JWTRequiredMixin, View):
+    def get(self, request):
+        return preflight(request)
+
+    options = post = get
+
+
+class AsyncMixinView(JWTRequiredMixin, View):
+    async def get(self, request):
+        return preflight(request)
+
+    options = post = get
+
+
 @csrf_exempt
 def manual_view(request):
     verify_jwt_in_request(request)
+    return preflight(request)
+
+
+@csrf_exempt
+async def async_manual_view(request):
+    await averify_jwt_in_request(request)
     return preflight(request)
 
 
@@ -586,7 +624,12 @@ OPTIONS_VIEWS = {
     "async": async_view,
     "cbv": MethodView.as_view(),
     "dispatch": DispatchView.as_view(),
+    "async-cbv": AsyncMethodView.as_view(),
+    "async-dispatch": AsyncDispatchView.as_view(),
+    "mixin": MixinView.as_view(),
+    "async-mixin": AsyncMixinView.as_view(),
     "manual": manual_view,
+    "async-manual": async_manual_view,
 }
 
 urlpatterns = [path(f"options/{name}", view) for name, view in OPTIONS_VIEWS.items()]

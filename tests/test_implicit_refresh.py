@@ -99,7 +99,8 @@ def test_replacement_carries_the_managers_additional_claims(client, cookies, use
 
     old = expiring(user)
     new = assert_replaced(get_with_cookie(client, old), old)
-    assert decode_token(new)["tenant"] == f"t-{user.pk}"
+    # With a user lookup the loader receives the user, as it did at login.
+    assert decode_token(new)["tenant"] == f"t-{user}" == decode_token(old)["tenant"]
 
 
 def test_replacement_follows_the_cookie_settings(client, cookies, settings, user):

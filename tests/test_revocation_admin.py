@@ -12,9 +12,21 @@ from django.utils import timezone
 
 from django_jwt_ext import create_access_token, create_refresh_token, decode_token
 from django_jwt_ext.models import IssuedRefreshToken, RevokedIdentity, RevokedToken
-from django_jwt_ext.revocation import is_token_revoked, revoke_token, revoke_user_tokens
+from django_jwt_ext.revocation import (
+    is_token_revoked,
+    record_refresh_token,
+    revoke_token,
+    revoke_user_tokens,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+def issued_refresh_token(user):
+    """A refresh token as a login issues it: created, then recorded."""
+    token = create_refresh_token(user)
+    record_refresh_token(token, user)
+    return token
 
 MODELS = {
     "issued": IssuedRefreshToken,
@@ -88,8 +100,8 @@ def test_changelist_renders_many_rows_in_a_bounded_number_of_queries(
 
 def test_search_by_jti_and_by_username(admin_client, user, django_user_model):
     bob = django_user_model.objects.create_user("bob")
-    alice_tokens = [decode_token(create_refresh_token(user))["jti"] for _ in range(2)]
-    bob_token = decode_token(create_refresh_token(bob))["jti"]
+    alice_tokens = [decode_token(issued_refresh_token(user))["jti"] for _ in range(2)]
+    bob_token = decode_token(issued_refresh_token(bob))["jti"]
     url = changelist(IssuedRefreshToken)
 
     assert result_jtis(admin_client.get(url, {"q": bob_token})) == [bob_token]
@@ -113,8 +125,8 @@ def test_search_by_jti_and_by_username(admin_client, user, django_user_model):
 
 
 def test_filters(admin_client, user):
-    revoked_jti, kept_jti = (decode_token(create_refresh_token(user))["jti"] for _ in range(2))
-    old_jti = decode_token(create_refresh_token(user))["jti"]
+    revoked_jti, kept_jti = (decode_token(issued_refresh_token(user))["jti"] for _ in range(2))
+    old_jti = decode_token(issued_refresh_token(user))["jti"]
     IssuedRefreshToken.objects.filter(jti=old_jti).update(
         issued_at=timezone.now() - timedelta(days=40)
     )
@@ -142,7 +154,7 @@ def test_filters(admin_client, user):
 
 
 def test_action_revoke_selected_refresh_tokens(admin_client, user):
-    chosen, spared = create_refresh_token(user), create_refresh_token(user)
+    chosen, spared = issued_refresh_token(user), issued_refresh_token(user)
     chosen_row = IssuedRefreshToken.objects.get(jti=decode_token(chosen)["jti"])
 
     response = admin_client.post(
@@ -164,8 +176,8 @@ def test_action_revoke_selected_refresh_tokens(admin_client, user):
 @pytest.mark.parametrize("model", [IssuedRefreshToken, RevokedToken], ids=["issued", "revoked"])
 def test_action_revoke_users(admin_client, user, django_user_model, model):
     bob = django_user_model.objects.create_user("bob")
-    alice_refresh, alice_access = create_refresh_token(user), create_access_token(user)
-    bob_refresh, bob_access = create_refresh_token(bob), create_access_token(bob)
+    alice_refresh, alice_access = issued_refresh_token(user), create_access_token(user)
+    bob_refresh, bob_access = issued_refresh_token(bob), create_access_token(bob)
     if model is RevokedToken:
         revoke_token(create_access_token(user))
     row = model.objects.get(user=user)
@@ -184,7 +196,7 @@ def test_action_revoke_users(admin_client, user, django_user_model, model):
 
 
 def test_user_shows_as_a_link_to_the_user_admin(admin_client, user):
-    create_refresh_token(user)
+    issued_refresh_token(user)
     revoke_token(create_access_token(user))
     revoke_user_tokens(user)
     link = f'<a href="{reverse("admin:auth_user_change", args=[user.pk])}">alice</a>'
@@ -193,7 +205,7 @@ def test_user_shows_as_a_link_to_the_user_admin(admin_client, user):
 
 
 def test_the_encoded_token_never_appears(admin_client, user):
-    refresh, access = create_refresh_token(user), create_access_token(user)
+    refresh, access = issued_refresh_token(user), create_access_token(user)
     revoke_token(access, reason="logout")
     revoke_token(refresh, reason="logout")
     revoke_user_tokens(user)

@@ -1,6 +1,7 @@
 """One contract, three stores: every revocation backend answers the same way."""
 
 import io
+import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from unittest import mock
@@ -17,8 +18,10 @@ from django_jwt_ext.revocation import (
     TokenRecord,
     get_backend,
     is_token_revoked,
+    record_refresh_token,
     revoke_token,
     revoke_user_tokens,
+    wait_until_issuable,
 )
 from django_jwt_ext.revocation.db import DatabaseBackend
 from django_jwt_ext.signals import token_revoked
@@ -71,6 +74,7 @@ def test_revoke_token_is_idempotent_and_signals_once(
             "token_type": "access",
             "identity": str(user.pk),
             "reason": "logout",
+            "family": None,
         }
     ]
 
@@ -126,9 +130,11 @@ def test_logout_view_revokes_the_presented_token(backend_path, client, user):
 # revoke_user_tokens (logout everywhere)
 
 
-def test_logout_everywhere_revokes_tokens_issued_up_to_now_in_the_same_second(
+def test_logout_everywhere_revokes_every_token_of_its_second(
     backend_path, client, user, django_user_model, revocations
 ):
+    """iat is in whole seconds: a token of the logout's own second may predate it,
+    so it is revoked (fail closed), whether minted just before or just after."""
     bob = django_user_model.objects.create_user("bob", password="bob-password")
     early_in_a_second()
     access_before, refresh_before = create_access_token(user), create_refresh_token(user)
@@ -141,20 +147,38 @@ def test_logout_everywhere_revokes_tokens_issued_up_to_now_in_the_same_second(
         decode_token(t)["iat"] for t in (access_before, refresh_before, access_after, refresh_after)
     ]
     # The point of the test: all four share one whole second.
-    assert len({int(iat) for iat in issued}) == 1
+    assert len(set(issued)) == 1 and all(type(iat) is int for iat in issued)
 
-    assert is_token_revoked(decode_token(access_before)) is True
-    assert is_token_revoked(decode_token(refresh_before)) is True
-    assert is_token_revoked(decode_token(access_after)) is False
-    assert is_token_revoked(decode_token(refresh_after)) is False
+    for token in (access_before, refresh_before, access_after, refresh_after):
+        assert is_token_revoked(decode_token(token)) is True
     assert get_protected(client, access_before).json() == REVOKED
     assert post_refresh(client, refresh_before).json() == REVOKED
-    assert get_protected(client, access_after).status_code == 200
-    assert post_refresh(client, refresh_after).status_code == 200
     assert get_protected(client, bob_access).status_code == 200
     assert [(s["jti"], s["identity"], s["reason"]) for s in revocations] == [
         (None, str(user.pk), "stolen laptop")
     ]
+
+
+def test_the_issuing_step_waits_out_the_logouts_second_once(backend_path, client, user):
+    """A user who logs in again right after a logout everywhere is not stuck: the
+    issuing step waits for the next second, less than a second, and only then."""
+    early_in_a_second()
+    revoke_user_tokens(user)
+    logout_second = int(time.time())
+
+    started = time.monotonic()
+    wait_until_issuable(user)
+    waited = time.monotonic() - started
+    access, refresh = create_access_token(user), create_refresh_token(user)
+
+    assert 0 < waited < 1
+    assert decode_token(access)["iat"] == logout_second + 1
+    assert get_protected(client, access).status_code == 200
+    assert post_refresh(client, refresh).status_code == 200
+    # Once past that second, nothing to wait for.
+    started = time.monotonic()
+    wait_until_issuable(user)
+    assert time.monotonic() - started < 0.05
 
 
 def test_logout_everywhere_view(backend_path, client, user):
@@ -239,8 +263,10 @@ def test_reuse_does_not_touch_other_families(backend_path, rotation, client, use
 def test_purge_removes_expired_rows_only(backend_path, client, user):
     expired_access = create_access_token(user, expires_delta=timedelta(seconds=-60))
     live_access = create_access_token(user)
-    create_refresh_token(user, expires_delta=timedelta(seconds=-60))
+    expired_refresh = create_refresh_token(user, expires_delta=timedelta(seconds=-60))
     live_refresh = create_refresh_token(user)
+    record_refresh_token(expired_refresh, user)
+    record_refresh_token(live_refresh, user)
     revoke_token(expired_access)
     revoke_token(live_access)
     out = io.StringIO()

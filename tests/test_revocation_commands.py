@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from django_jwt_ext import create_access_token, create_refresh_token, decode_token
 from django_jwt_ext.models import IssuedRefreshToken, RevokedIdentity, RevokedToken
-from django_jwt_ext.revocation import is_token_revoked
+from django_jwt_ext.revocation import is_token_revoked, record_refresh_token
 from tests.revocation_support import (  # noqa: F401 (fixtures)
     DATABASE_BACKENDS,
     isolated_cache_fixture,
@@ -80,11 +80,15 @@ def test_purge_keeps_logouts_everywhere(user):
 def test_revoke_command_revokes_every_token_of_the_user(user, django_user_model):
     bob = django_user_model.objects.create_user("bob")
     access, refresh = create_access_token(user), create_refresh_token(user)
+    record_refresh_token(refresh, user)
     bob_access = create_access_token(bob)
 
     output = run("jwt_ext_revoke", "alice", "--reason", "compromised")
 
-    assert output == "Revoked every token of alice issued up to now.\n"
+    assert output == (
+        "Revoked every token of alice issued up to now.\n"
+        f"1 recorded refresh token(s) carry the identity '{user.pk}'.\n"
+    )
     assert is_token_revoked(decode_token(access)) is True
     assert is_token_revoked(decode_token(refresh)) is True
     assert is_token_revoked(decode_token(bob_access)) is False

@@ -16,7 +16,7 @@ from django.test import Client
 from django_jwt_ext import create_refresh_token, decode_token, revocation
 from django_jwt_ext.exceptions import RevokedTokenError
 from django_jwt_ext.revocation import is_token_revoked
-from django_jwt_ext.rotation import rotate_refresh_token
+from django_jwt_ext import rotate_refresh_token
 from django_jwt_ext.tokens import peek
 from tests.revocation_support import (  # noqa: F401 (fixtures)
     DB_BACKEND,

@@ -29,7 +29,9 @@ UNREACHABLE_REDIS = {
     "BACKEND": "django.core.cache.backends.redis.RedisCache",
     "LOCATION": "redis://127.0.0.1:1/0",
 }
-CACHE_STORES = {"cache": CACHE_BACKEND, "cached_db": CACHED_DB_BACKEND}
+# The stores that fail closed when their cache is down; cached_db falls back to
+# its database instead.
+CACHE_STORES = {"cache": CACHE_BACKEND}
 # JWT_USER_LOOKUP -> a protected path that works with it.
 LOOKUPS = {"model": "/api/protected", None: "/flavours/sync/protected"}
 
@@ -80,6 +82,27 @@ def test_revocation_api_raises_store_unavailable_when_the_cache_is_down(cache_do
         revoke_user_tokens(user)
     with pytest.raises(StoreUnavailableError):
         is_token_revoked(decode_token(token))
+
+
+@pytest.mark.parametrize("lookup", list(LOOKUPS), ids=["model", "none"])
+def test_cached_db_falls_back_to_its_database_when_the_cache_is_down(
+    settings, client, user, lookup, caplog
+):
+    """The database is cached_db's truth: a cache outage is logged, never a 503, and
+    revocations written meanwhile are honoured."""
+    settings.JWT_REVOCATION_BACKEND = CACHED_DB_BACKEND
+    settings.JWT_USER_LOOKUP = lookup
+    cut_cache(settings)
+    token, revoked = create_access_token(user), create_access_token(user)
+
+    assert revoke_token(revoked) is True
+    assert client.get(LOOKUPS[lookup], **bearer(token)).status_code == 200
+    assert client.get(LOOKUPS[lookup], **bearer(revoked)).json() == REVOKED
+    revoke_user_tokens(user)
+    assert client.get(LOOKUPS[lookup], **bearer(token)).json() == REVOKED
+    assert is_token_revoked(decode_token(token)) is True
+    warnings = [r.getMessage() for r in caplog.records if r.name == "django_jwt_ext.revocation"]
+    assert any("Revocation cache unreachable" in message for message in warnings)
 
 
 @pytest.mark.parametrize("lookup", list(LOOKUPS), ids=["model", "none"])

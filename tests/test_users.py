@@ -10,10 +10,12 @@ from django_jwt_ext import (
     create_refresh_token,
     decode_token,
     get_current_user,
+    get_jwt,
     verify_jwt_in_request,
 )
 from django_jwt_ext.exceptions import UserLookupError
 from django_jwt_ext.revocation import revoke_token, revoke_user_tokens
+from django_jwt_ext.token_user import TokenUser
 from tests.conftest import SECRET
 from tests.helpers import call, flavour_path
 
@@ -161,13 +163,19 @@ def test_no_lookup_accepts_identities_without_user(
     assert response.json()["identity"] == "not-a-user"
 
 
-def test_no_lookup_leaves_get_current_user_raising(settings, access_token):
+def test_no_lookup_makes_the_token_user_request_user(settings, user, access_token):
+    """Stateless mode: get_current_user() has nothing to give, but the request acts as
+    the token's user, never as a session user it may also carry."""
     settings.JWT_USER_LOOKUP = None
     request = RequestFactory().get("/", HTTP_AUTHORIZATION=f"Bearer {access_token}")
+    request.user = user_model_instance = object()  # What AuthenticationMiddleware would set.
     verify_jwt_in_request(request)
     with pytest.raises(RuntimeError):
         get_current_user(request)
-    assert not hasattr(request, "user")
+    assert request.user is not user_model_instance
+    assert isinstance(request.user, TokenUser)
+    assert request.user.pk == str(user.pk)
+    assert request.user.claims == get_jwt(request)
 
 
 @pytest.mark.parametrize("revoke", ["token", "user"])

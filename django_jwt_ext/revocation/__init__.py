@@ -3,106 +3,96 @@
 ``JWT_REVOCATION_BACKEND`` names the backend class, like Django's session
 engines: :class:`~django_jwt_ext.revocation.db.DatabaseBackend` (default),
 :class:`~django_jwt_ext.revocation.cache.CacheBackend` or
-:class:`~django_jwt_ext.revocation.cached_db.CachedDatabaseBackend`.
+:class:`~django_jwt_ext.revocation.cached_db.CachedDatabaseBackend`. Every
+function has an ``a``-prefixed async twin.
+
+The manager owns the mapping from a user to the identity its tokens carry
+(``user_identity_loader``); the functions that take a user ask it, at call
+time, so that the backends below never depend on the manager.
 """
 
-import logging
+import asyncio
+import math
+import time
 import uuid
-from collections.abc import Callable
 from datetime import datetime, timezone
-from functools import cache
-from typing import Any, TypeVar
+from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ImproperlyConfigured
-from django.core.signals import setting_changed
-from django.utils.module_loading import import_string
 
-from ..config import config
-from ..exceptions import StoreUnavailableError
+from ..exceptions import StoreUnavailableError, TokenNotRevocableError
 from ..tokens import peek
-from ..users import first, user_with_pk, users_with_pk
-from .base import RevocationBackend, TokenRecord, identity_key
-from .db import UNREACHABLE_DATABASE
+from ..users import user_with_identity
+from .base import RevocationBackend
+from .records import RevocationState, TokenRecord, identity_key
+from .rotation import exchange_refresh_token
+from .store import areaching_store, failing_open, get_backend, reaching_store
 
 __all__ = [
     "RevocationBackend",
+    "RevocationState",
     "TokenRecord",
+    "aexchange_refresh_token",
+    "ais_token_revoked",
+    "arecord_refresh_token",
+    "arevoke_token",
+    "arevoke_user_tokens",
+    "await_until_issuable",
+    "exchange_refresh_token",
     "get_backend",
+    "identity_of",
     "is_token_revoked",
+    "record_refresh_token",
     "revoke_token",
     "revoke_user_tokens",
+    "wait_until_issuable",
 ]
 
-logger = logging.getLogger("django_jwt_ext.revocation")
-T = TypeVar("T")
 
+def claims_of(token: str | dict[str, Any]) -> dict[str, Any]:
+    """Return the claims of an encoded token (read without verification) or a claims dict.
 
-@cache
-def load_backend(path: str) -> RevocationBackend:
-    try:
-        backend_class = import_string(path)
-    except ImportError as exc:
-        raise ImproperlyConfigured(
-            f"JWT_REVOCATION_BACKEND {path!r} cannot be imported: {exc}"
-        ) from exc
-    if not (isinstance(backend_class, type) and issubclass(backend_class, RevocationBackend)):
-        raise ImproperlyConfigured(
-            f"JWT_REVOCATION_BACKEND must name a RevocationBackend subclass; got {path!r}."
-        )
-    return backend_class()
-
-
-def get_backend() -> RevocationBackend:
-    """Return the backend ``JWT_REVOCATION_BACKEND`` names (one instance per class)."""
-    return load_backend(config.revocation_backend)
-
-
-def forget_backends(**kwargs: Any) -> None:
-    load_backend.cache_clear()
-
-
-setting_changed.connect(forget_backends, dispatch_uid="django_jwt_ext.revocation")
-
-
-def reaching_store(call: Callable[[], T]) -> T:
-    """Run a store operation; turn an unreachable store into ``StoreUnavailableError``.
-
-    The database counts as part of the store whatever the backend: user
-    lookups ride along some checks.
+    Revoke only tokens your code issued or verified.
     """
-    unreachable: tuple[type[BaseException], ...] = (
-        *UNREACHABLE_DATABASE,
-        *get_backend().unavailable_errors,
-    )
-    try:
-        return call()
-    except unreachable as exc:
-        raise StoreUnavailableError("Token store unavailable") from exc
+    return peek(token)[1] if isinstance(token, str) else token
 
 
-def failing_open(exc: StoreUnavailableError) -> None:
-    """Re-raise ``exc`` unless ``JWT_REVOCATION_FAIL_OPEN`` lets checks pass."""
-    if not config.revocation_fail_open:
-        raise exc
-    logger.warning("Revocation store unreachable; failing open: %s", exc.__cause__)
+def identity_of(user: Any) -> str:
+    """Return the stored form of the identity a user's tokens carry.
 
-
-def record_of(token: str | dict[str, Any]) -> TokenRecord:
-    """Return the record of an encoded token or a claims dict.
-
-    An encoded token is read without verification: revoke only tokens your
-    code issued or verified.
+    A user-model instance goes through the active manager's
+    ``user_identity_loader``; any other value is taken as the identity itself.
     """
-    claims = peek(token)[1] if isinstance(token, str) else token
-    return TokenRecord.from_claims(claims)
+    if isinstance(user, get_user_model()):
+        from ..manager import get_jwt_manager
+
+        user = get_jwt_manager().callbacks.user_identity(user)
+    return identity_key(user)
 
 
-def user_of(identity: str) -> Any:
-    """Return the user an identity designates, when the backend keeps that link."""
-    if not identity or not get_backend().keeps_users:
+def user_of(identity: str, user: Any = None) -> Any:
+    """Return the user to link a revocation to in the admin, when the backend keeps links."""
+    if not get_backend().keeps_users:
         return None
-    return user_with_pk(identity)
+    if isinstance(user, get_user_model()):
+        return user
+    return user_with_identity(identity)
+
+
+def revocable(token: str | dict[str, Any]) -> TokenRecord:
+    """Return the record of a token that can be revoked on its own.
+
+    :raises TokenNotRevocableError: the token has no ``jti``.
+    """
+    record = TokenRecord.from_claims(claims_of(token))
+    if record.jti is None:
+        raise TokenNotRevocableError(
+            "Token has no jti: it cannot be revoked on its own (logging out everywhere covers it)"
+        )
+    return record
+
+
+# Checks.
 
 
 def is_token_revoked(claims: dict[str, Any]) -> bool:
@@ -112,67 +102,149 @@ def is_token_revoked(claims: dict[str, Any]) -> bool:
     try:
         return reaching_store(lambda: get_backend().is_revoked(token))
     except StoreUnavailableError as exc:
-        failing_open(exc)
-        return False
+        return failing_open(exc)
 
 
-def revoke_token(token: str | dict[str, Any], reason: str = "") -> bool:
-    """Revoke one token until it expires; idempotent.
-
-    :param token: the encoded token or its claims dict.
-    :param reason: kept with the revocation and shown in the admin.
-    :return: ``False`` when the token was already revoked.
-    """
-    record = record_of(token)
-    return reaching_store(lambda: get_backend().revoke(record, reason, user_of(record.identity)))
-
-
-def revoke_user_tokens(user: Any, reason: str = "") -> None:
-    """Log out everywhere: revoke every token of ``user`` issued up to now.
-
-    Access and refresh tokens alike, including those issued in this very
-    second; tokens issued afterwards are valid.
-
-    :param user: a user-model instance (its identity is ``str(pk)``, as the
-        default ``user_identity_loader`` makes it), or the identity value.
-    """
-    if isinstance(user, get_user_model()):
-        identity, instance = str(user.pk), user
-    else:
-        identity, instance = identity_key(user), None
-    now = datetime.now(timezone.utc)
-    reaching_store(
-        lambda: get_backend().revoke_identity(identity, now, reason, instance or user_of(identity))
-    )
-
-
-# Used by the manager and the pipeline, not part of the public API.
-
-
-def record_refresh_token(claims: dict[str, Any], family: uuid.UUID, user_id: Any) -> None:
+async def ais_token_revoked(claims: dict[str, Any]) -> bool:
+    """The async twin of :func:`is_token_revoked`."""
     token = TokenRecord.from_claims(claims)
-    reaching_store(lambda: get_backend().record_refresh_token(token, family, user_id))
-
-
-def refresh_lineage(claims: dict[str, Any]) -> tuple[uuid.UUID, Any] | None:
-    """Return a refresh token's ``(family, user id)``; ``None`` if it was exchanged before."""
-    token = TokenRecord.from_claims(claims)
-    return reaching_store(lambda: get_backend().refresh_lineage(token))
-
-
-def consume_refresh_token(claims: dict[str, Any], family: uuid.UUID) -> bool:
-    """Mark a refresh token as exchanged; ``False`` if another request did (family revoked)."""
-    token = TokenRecord.from_claims(claims)
-    return reaching_store(lambda: get_backend().consume_refresh_token(token, family))
+    try:
+        return await areaching_store(lambda: get_backend().ais_revoked(token))
+    except StoreUnavailableError as exc:
+        return failing_open(exc)
 
 
 def user_and_revocation(pk: Any, claims: dict[str, Any]) -> tuple[Any, bool]:
     """Load the user with primary key ``pk`` and check the token's revocation, in one
-    round trip where the backend can."""
+    round trip where the backend can. Used by the default user lookup."""
     token = TokenRecord.from_claims(claims)
     try:
         return reaching_store(lambda: get_backend().user_and_revocation(pk, token))
     except StoreUnavailableError as exc:
         failing_open(exc)
         # Only the revocation check may fail open; the user must still load.
+        from ..users import first, users_with_pk
+
         return reaching_store(lambda: first(users_with_pk(pk))), False
+
+
+# Revocations.
+
+
+def revoke_token(token: str | dict[str, Any], reason: str = "") -> bool:
+    """Revoke one token for as long as it could be presented; idempotent.
+
+    :param token: the encoded token or its claims dict.
+    :param reason: kept with the revocation and shown in the admin.
+    :return: ``False`` when the token was already revoked.
+    :raises TokenNotRevocableError: the token has no ``jti``.
+    """
+    record = revocable(token)
+    user = user_of(record.identity)
+    return reaching_store(lambda: get_backend().revoke(record, reason, user))
+
+
+async def arevoke_token(token: str | dict[str, Any], reason: str = "") -> bool:
+    """The async twin of :func:`revoke_token`."""
+    from asgiref.sync import sync_to_async
+
+    record = revocable(token)
+    user = await sync_to_async(user_of)(record.identity)
+    return await areaching_store(lambda: get_backend().arevoke(record, reason, user))
+
+
+def revoke_user_tokens(user: Any, reason: str = "") -> None:
+    """Log out everywhere: revoke every token of ``user`` issued up to now.
+
+    Access and refresh tokens alike, including those issued in this very
+    second; the issuing step of a new login waits out that second
+    (:func:`wait_until_issuable`).
+
+    :param user: a user-model instance (its identity is what the manager's
+        ``user_identity_loader`` makes of it), or the identity value itself.
+    """
+    identity = identity_of(user)
+    now = datetime.now(timezone.utc)
+    link = user_of(identity, user)
+    reaching_store(lambda: get_backend().revoke_identity(identity, now, reason, link))
+
+
+async def arevoke_user_tokens(user: Any, reason: str = "") -> None:
+    """The async twin of :func:`revoke_user_tokens`."""
+    from asgiref.sync import sync_to_async
+
+    identity = identity_of(user)
+    now = datetime.now(timezone.utc)
+    link = await sync_to_async(user_of)(identity, user)
+    await areaching_store(lambda: get_backend().arevoke_identity(identity, now, reason, link))
+
+
+# The issuing step: what code that hands out tokens records.
+
+
+def record_refresh_token(token: str | dict[str, Any], user: Any = None) -> None:
+    """Record an issued refresh token, starting a new family (a new login).
+
+    The ready-made endpoints call it; call it from a hand-written login view
+    after ``create_refresh_token``. It lets the admin list sessions and revoke
+    them; rotation works for unrecorded tokens too (they are recorded when
+    first exchanged).
+
+    :param user: the user the token was issued to, linked in the admin.
+    """
+    record = TokenRecord.from_claims(claims_of(token))
+    if record.jti is None:
+        return  # Nothing could ever find it.
+    user_id = user.pk if isinstance(user, get_user_model()) else None
+    family = uuid.uuid4()
+    reaching_store(lambda: get_backend().record_refresh_token(record, family, user_id))
+
+
+async def arecord_refresh_token(token: str | dict[str, Any], user: Any = None) -> None:
+    """The async twin of :func:`record_refresh_token`."""
+    record = TokenRecord.from_claims(claims_of(token))
+    if record.jti is None:
+        return
+    user_id = user.pk if isinstance(user, get_user_model()) else None
+    family = uuid.uuid4()
+    await areaching_store(lambda: get_backend().arecord_refresh_token(record, family, user_id))
+
+
+def issuable_in(revoked_before: datetime | None) -> float:
+    """Return how long to wait before a token issued now escapes a logout at
+    ``revoked_before`` (tokens carry whole-second ``iat``)."""
+    if revoked_before is None:
+        return 0.0
+    next_second = math.floor(revoked_before.timestamp()) + 1
+    return max(0.0, next_second - time.time())
+
+
+def wait_until_issuable(user: Any) -> None:
+    """Wait out the rest of the second of a logout everywhere of ``user``, if any.
+
+    Tokens carry ``iat`` in whole seconds, and a logout everywhere revokes
+    every token of its own second; a token minted in that second would be
+    refused at once. Call this before minting tokens for a new login (the
+    obtain endpoint does); it waits at most once, less than a second.
+    """
+    identity = identity_of(user)
+    delay = issuable_in(reaching_store(lambda: get_backend().last_logout(identity)))
+    if delay:
+        time.sleep(delay)
+
+
+async def await_until_issuable(user: Any) -> None:
+    """The async twin of :func:`wait_until_issuable`."""
+    identity = identity_of(user)
+    delay = issuable_in(await areaching_store(lambda: get_backend().alast_logout(identity)))
+    if delay:
+        await asyncio.sleep(delay)
+
+
+async def aexchange_refresh_token(
+    jwt_header: dict[str, Any], jwt_data: dict[str, Any], successor: dict[str, Any]
+) -> None:
+    """The async twin of :func:`exchange_refresh_token`."""
+    from asgiref.sync import sync_to_async
+
+    await sync_to_async(exchange_refresh_token)(jwt_header, jwt_data, successor)

@@ -1,153 +1,63 @@
-"""The contract every revocation backend fulfils, and what backends share."""
+"""The contract every revocation backend fulfils.
 
-import math
+One contract for every backend, proven by one test suite that runs on each
+(``tests/test_revocation_contract.py``):
+
+* A revoked token stays revoked for as long as it could be presented: until
+  its ``exp`` plus the decode leeway, and for ever when it has no ``exp``.
+* A revoked refresh-token family stays revoked for every member, present and
+  future: a successor recorded by an exchange that was in flight is refused,
+  and an exchange that starts or ends after the revocation fails.
+* Consuming a refresh token is atomic: of concurrent exchanges of one token,
+  exactly one succeeds; presenting a consumed token revokes its family.
+* A logout everywhere covers every token of the identity issued up to it
+  (:func:`~django_jwt_ext.revocation.records.revoked_by_logout`).
+* Identities and ``jti`` values arrive in their stored forms
+  (:class:`~django_jwt_ext.revocation.records.TokenRecord`), so every value a
+  token can carry is stored safely.
+"""
+
 import uuid
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
 from asgiref.sync import sync_to_async
 
-from ..config import config
 from ..signals import token_revoked
 from ..users import first, users_with_pk
+from .records import RevocationState, TokenRecord
 
-
-@dataclass(frozen=True)
-class TokenRecord:
-    """What a store needs of a token: never the encoded token itself."""
-
-    jti: str | None
-    token_type: str
-    identity: str
-    issued_at: float | None
-    expires_at: datetime | None
-
-    @classmethod
-    def from_claims(cls, claims: dict[str, Any]) -> "TokenRecord":
-        """Build the record of a decoded token, or of one being issued.
-
-        Claims being issued may hold a datetime ``exp`` where the token holds
-        a number.
-        """
-        jti, exp, iat = claims.get("jti"), claims.get("exp"), claims.get("iat")
-        if exp is not None and is_number(exp):
-            exp = datetime.fromtimestamp(exp, timezone.utc)
-        return cls(
-            jti=jti if isinstance(jti, str) else None,
-            token_type="refresh" if claims.get("type") == "refresh" else "access",
-            identity=identity_key(claims.get(config.identity_claim_key)),
-            issued_at=iat if is_number(iat) else None,
-            expires_at=exp if isinstance(exp, datetime) else None,
-        )
-
-    def seconds_left(self, now: datetime) -> int | None:
-        """Return how long the token stays usable (never negative); ``None``: for ever."""
-        if self.expires_at is None:
-            return None
-        remaining = (self.expires_at - now).total_seconds() + leeway_seconds()
-        return max(0, math.ceil(remaining))
-
-
-def is_number(value: Any) -> bool:
-    return type(value) in (int, float)
-
-
-def identity_key(identity: Any) -> str:
-    """Return the string under which an identity's revocations are kept."""
-    return "" if identity is None else str(identity)
-
-
-def leeway_seconds() -> float:
-    leeway = config.leeway
-    return leeway if isinstance(leeway, int | float) else leeway.total_seconds()
-
-
-def revoked_by_identity(token: TokenRecord, revoked_before: datetime | None) -> bool:
-    """Tell whether a logout everywhere at ``revoked_before`` covers ``token``.
-
-    Tokens made here carry ``iat`` to the microsecond. A whole-second ``iat``
-    (tokens made elsewhere) of the logout's own second cannot be placed before
-    or after it, so it counts as before: fail closed.
-    """
-    if revoked_before is None:
-        return False
-    if token.issued_at is None:
-        return True
-    cutoff = revoked_before.timestamp()
-    if float(token.issued_at).is_integer():
-        return token.issued_at <= cutoff
-    return token.issued_at < cutoff
-
-
-@dataclass(frozen=True)
-class RevocationState:
-    """What a store knows about one token: its ``jti`` and its identity's last logout."""
-
-    jti_revoked: bool = False
-    revoked_before: datetime | None = None
-
-    def covers(self, token: TokenRecord) -> bool:
-        """Tell whether this state makes ``token`` revoked."""
-        return self.jti_revoked or revoked_by_identity(token, self.revoked_before)
+REUSED = "Refresh token reused"
 
 
 class RevocationBackend:
     """Base class of the revocation stores chosen by ``JWT_REVOCATION_BACKEND``.
 
-    Methods that child classes must implement: :meth:`is_revoked`,
-    :meth:`revoke`, :meth:`revoke_identity`, :meth:`record_refresh_token`,
-    :meth:`refresh_lineage`, :meth:`consume_refresh_token` and
-    :meth:`purge_expired`. Each has an
+    Methods that child classes must implement: :meth:`state`, :meth:`revoke`,
+    :meth:`revoke_identity`, :meth:`record_refresh_token`,
+    :meth:`refresh_lineage`, :meth:`consume_refresh_token`,
+    :meth:`revoke_family` and :meth:`purge_expired`. Each public method has an
     ``a``-prefixed async twin that runs it in a thread unless a child class
-    does better.
+    does better (then it sets :attr:`native_async`).
     """
 
-    #: Exceptions meaning the store cannot be reached (it fails closed on them).
+    #: Exceptions meaning the store cannot be reached (requests fail closed on them).
     unavailable_errors: tuple[type[BaseException], ...] = ()
     #: Whether revocations keep a link to the user (shown in the admin).
     keeps_users = False
+    #: Whether the async twins run on the event loop, without a thread.
+    native_async = False
+
+    # Checks.
+
+    def state(self, token: TokenRecord) -> RevocationState:
+        """Return what the store knows of ``token``: its ``jti``, its family (refresh
+        tokens), its identity's last logout everywhere."""
+        raise NotImplementedError
 
     def is_revoked(self, token: TokenRecord) -> bool:
         """Return whether ``token`` is revoked, by ``jti``, family or identity."""
-        raise NotImplementedError
-
-    def revoke(self, token: TokenRecord, reason: str = "", user: Any = None) -> bool:
-        """Revoke ``token``; return ``False`` when it was already revoked."""
-        raise NotImplementedError
-
-    def revoke_identity(
-        self, identity: str, revoked_before: datetime, reason: str = "", user: Any = None
-    ) -> None:
-        """Revoke every token of ``identity`` issued before ``revoked_before``."""
-        raise NotImplementedError
-
-    def record_refresh_token(
-        self, token: TokenRecord, family: uuid.UUID, user_id: Any = None
-    ) -> None:
-        """Remember a new refresh token and the family it belongs to."""
-        raise NotImplementedError
-
-    def refresh_lineage(self, token: TokenRecord) -> tuple[uuid.UUID, Any] | None:
-        """Return ``(family, user id)`` of a refresh token about to be exchanged.
-
-        ``None`` when it was exchanged before: its whole family is then
-        revoked. A token the store never recorded is recorded now, in a new
-        family.
-        """
-        raise NotImplementedError
-
-    def consume_refresh_token(self, token: TokenRecord, family: uuid.UUID) -> bool:
-        """Mark a refresh token as exchanged, atomically.
-
-        ``False`` when another request exchanged it first: ``family`` (which
-        already holds the token's successor) is then revoked.
-        """
-        raise NotImplementedError
-
-    def purge_expired(self, batch_size: int = 1000) -> int:
-        """Delete what only concerns expired tokens, in batches; return the count."""
-        raise NotImplementedError
+        return self.state(token).covers(token)
 
     def user_and_revocation(self, pk: Any, token: TokenRecord) -> tuple[Any, bool]:
         """Return ``(user with primary key pk or None, revoked)``.
@@ -158,7 +68,74 @@ class RevocationBackend:
             return None, True
         return first(users_with_pk(pk)), False
 
-    def token_revoked(self, token: TokenRecord | None, identity: str, reason: str) -> None:
+    # Revocations.
+
+    def revoke(self, token: TokenRecord, reason: str = "", user: Any = None) -> bool:
+        """Revoke ``token`` (which has a ``jti``); return ``False`` when it already was."""
+        raise NotImplementedError
+
+    def revoke_identity(
+        self, identity: str, revoked_before: datetime, reason: str = "", user: Any = None
+    ) -> None:
+        """Revoke every token of ``identity`` issued up to ``revoked_before``.
+
+        Earlier logouts of the identity are kept; the latest one counts.
+        """
+        raise NotImplementedError
+
+    def last_logout(self, identity: str) -> datetime | None:
+        """Return when ``identity`` last logged out everywhere, or ``None``."""
+        return self.state(TokenRecord(None, "access", identity, None, None)).revoked_before
+
+    # Refresh-token families (rotation with reuse detection).
+
+    def record_refresh_token(
+        self, token: TokenRecord, family: uuid.UUID, user_id: Any = None
+    ) -> None:
+        """Remember an issued refresh token as a member of ``family``.
+
+        A member recorded into a family that is already revoked is revoked
+        with it.
+        """
+        raise NotImplementedError
+
+    def refresh_lineage(self, token: TokenRecord) -> tuple[uuid.UUID, Any] | None:
+        """Return ``(family, user id)`` of a refresh token about to be exchanged.
+
+        ``None`` when it cannot be exchanged: it was exchanged before (its
+        family is then revoked) or its family is revoked. A token the store
+        never recorded is recorded now, in a new family; of concurrent first
+        exchanges, all see the family the first one recorded.
+        """
+        raise NotImplementedError
+
+    def consume_refresh_token(self, token: TokenRecord, family: uuid.UUID) -> bool:
+        """Mark a refresh token as exchanged, atomically.
+
+        ``False`` when another request exchanged it first (``family``, which
+        already holds the successor, is then revoked) or when ``family`` is
+        revoked, whenever that happened.
+        """
+        raise NotImplementedError
+
+    def revoke_family(self, family: uuid.UUID, reason: str, token: TokenRecord) -> None:
+        """Revoke every member of ``family``, present and future; ``token`` is the
+        one whose replay caused it."""
+        raise NotImplementedError
+
+    def purge_expired(self, batch_size: int = 1000) -> int:
+        """Delete what only concerns expired tokens, in batches; return the count."""
+        raise NotImplementedError
+
+    # Signals.
+
+    def token_revoked(
+        self,
+        token: TokenRecord | None,
+        identity: str,
+        reason: str,
+        family: uuid.UUID | None = None,
+    ) -> None:
         """Send the ``token_revoked`` signal."""
         token_revoked.send(
             sender=type(self),
@@ -166,12 +143,16 @@ class RevocationBackend:
             token_type=token.token_type if token else None,
             identity=identity,
             reason=reason,
+            family=family,
         )
 
     # Async twins.
 
+    async def astate(self, token: TokenRecord) -> RevocationState:
+        return await sync_to_async(self.state)(token)
+
     async def ais_revoked(self, token: TokenRecord) -> bool:
-        return await sync_to_async(self.is_revoked)(token)
+        return (await self.astate(token)).covers(token)
 
     async def arevoke(self, token: TokenRecord, reason: str = "", user: Any = None) -> bool:
         return await sync_to_async(self.revoke)(token, reason, user)
@@ -180,6 +161,9 @@ class RevocationBackend:
         self, identity: str, revoked_before: datetime, reason: str = "", user: Any = None
     ) -> None:
         await sync_to_async(self.revoke_identity)(identity, revoked_before, reason, user)
+
+    async def alast_logout(self, identity: str) -> datetime | None:
+        return await sync_to_async(self.last_logout)(identity)
 
     async def arecord_refresh_token(
         self, token: TokenRecord, family: uuid.UUID, user_id: Any = None

@@ -1,0 +1,80 @@
+"""The configured backend, and what happens when it cannot be reached."""
+
+import logging
+from collections.abc import Awaitable, Callable
+from functools import cache
+from typing import Any, TypeVar
+
+from django.core.signals import setting_changed
+from django.utils.module_loading import import_string
+
+from ..config import config
+from ..exceptions import ConfigurationError, StoreUnavailableError
+from .base import RevocationBackend
+from .db import UNREACHABLE_DATABASE
+
+logger = logging.getLogger("django_jwt_ext.revocation")
+T = TypeVar("T")
+
+UNAVAILABLE = "Token store unavailable"
+
+
+@cache
+def load_backend(path: str) -> RevocationBackend:
+    try:
+        backend_class = import_string(path)
+    except ImportError as exc:
+        raise ConfigurationError(
+            f"JWT_REVOCATION_BACKEND {path!r} cannot be imported: {exc}"
+        ) from exc
+    if not (isinstance(backend_class, type) and issubclass(backend_class, RevocationBackend)):
+        raise ConfigurationError(
+            f"JWT_REVOCATION_BACKEND must name a RevocationBackend subclass; got {path!r}."
+        )
+    return backend_class()
+
+
+def get_backend() -> RevocationBackend:
+    """Return the backend ``JWT_REVOCATION_BACKEND`` names (one instance per class)."""
+    return load_backend(config.revocation_backend)
+
+
+def forget_backends(**kwargs: Any) -> None:
+    load_backend.cache_clear()
+
+
+setting_changed.connect(forget_backends, dispatch_uid="django_jwt_ext.revocation")
+
+
+def unreachable_errors() -> tuple[type[BaseException], ...]:
+    """Return what the store raises when it cannot be reached.
+
+    The database counts whatever the backend: user lookups ride along some
+    checks.
+    """
+    return (*UNREACHABLE_DATABASE, *get_backend().unavailable_errors)
+
+
+def reaching_store(call: Callable[[], T]) -> T:
+    """Run a store operation; turn an unreachable store into ``StoreUnavailableError``."""
+    try:
+        return call()
+    except unreachable_errors() as exc:
+        raise StoreUnavailableError(UNAVAILABLE) from exc
+
+
+async def areaching_store(call: Callable[[], Awaitable[T]]) -> T:
+    """The async twin of :func:`reaching_store`."""
+    try:
+        return await call()
+    except unreachable_errors() as exc:
+        raise StoreUnavailableError(UNAVAILABLE) from exc
+
+
+def failing_open(exc: StoreUnavailableError) -> bool:
+    """Return ``False`` (not revoked) if ``JWT_REVOCATION_FAIL_OPEN`` lets checks pass,
+    else re-raise ``exc``."""
+    if not config.revocation_fail_open:
+        raise exc
+    logger.warning("Revocation store unreachable; failing open: %s", exc.__cause__)
+    return False
