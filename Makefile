@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 
 NODRF_VENV ?= .venv-nodrf
 
-.PHONY: demo test test-nodrf test-browser lint matrix docs clean bench
+.PHONY: demo test test-nodrf test-browser lint matrix docs clean bench flask3-venv
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +21,32 @@ demo: $(STAMP)
 	$(BIN)/python manage.py demo_setup
 	$(BIN)/python manage.py runserver $(HOST)
 
+# flask-jwt-extended 3.25.1, the seed era, for tests/test_interop_flask3.py:
+# it needs Flask < 2 and PyJWT < 2, so it gets its own virtualenv on pyenv's
+# newest Python 3.9 (FLASK3_PYTHON=/path/to/python3.9 picks another), built
+# from the pinned tests/interop/flask3-requirements.txt. The test suite needs
+# it: under CI (CI set) the interop tests fail when it is missing.
+FLASK3_VENV ?= .venv-flask3
+FLASK3_STAMP := $(FLASK3_VENV)/.installed
+FLASK3_REQUIREMENTS := tests/interop/flask3-requirements.txt
+FLASK3_PYTHON ?= $(shell v=$$(pyenv versions --bare 2>/dev/null | grep -E '^3\.9\.[0-9]+$$' | sort -t. -k3 -n | tail -1); [ -n "$$v" ] && echo "$$(pyenv root)/versions/$$v/bin/python")
+
+$(FLASK3_STAMP): $(FLASK3_REQUIREMENTS)
+	@test -n "$(FLASK3_PYTHON)" || { echo "flask3-venv needs Python 3.9: pyenv install 3.9, or set FLASK3_PYTHON" >&2; exit 1; }
+	rm -rf $(FLASK3_VENV)
+	$(FLASK3_PYTHON) -m venv $(FLASK3_VENV)
+	$(FLASK3_VENV)/bin/python -m pip install --quiet -r $(FLASK3_REQUIREMENTS)
+	$(FLASK3_VENV)/bin/python -m pip check
+	$(FLASK3_VENV)/bin/python -c "import flask_jwt_extended as f; assert f.__version__ == '3.25.1', f.__version__"
+	touch $@
+
+flask3-venv: $(FLASK3_STAMP)
+
 # The whole suite, with coverage floors: 95% of the package, 100% of the
 # verification pipeline, token, location and CSRF modules.
 CORE_MODULES := django_jwt_ext/pipeline.py,django_jwt_ext/tokens.py,django_jwt_ext/locations.py,django_jwt_ext/csrf.py
 
-test: $(STAMP)
+test: $(STAMP) $(FLASK3_STAMP)
 	$(BIN)/python -m pytest --cov --cov-report= 
 	$(BIN)/python -m coverage report --fail-under=95
 	$(BIN)/python -m coverage report --include="$(CORE_MODULES)" --fail-under=100
@@ -41,7 +62,7 @@ lint: $(STAMP)
 # pyenv provides the interpreters; their bin directories go on PATH for tox.
 PYENV_PATH := $(shell for v in $$(pyenv versions --bare 2>/dev/null | grep -E '^3\.(10|11|13)\.'); do printf '%s:' "$$(pyenv root)/versions/$$v/bin"; done)
 
-matrix: $(STAMP)
+matrix: $(STAMP) $(FLASK3_STAMP)
 	PATH="$(PYENV_PATH)$$PATH" $(BIN)/tox
 
 # Needs Debian's chromium and chromium-driver (.ci/run installs them).
@@ -55,7 +76,7 @@ $(NODRF_VENV)/.installed: setup.cfg pyproject.toml
 	$(NODRF_VENV)/bin/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-test-nodrf: $(NODRF_VENV)/.installed
+test-nodrf: $(NODRF_VENV)/.installed $(FLASK3_STAMP)
 	$(NODRF_VENV)/bin/python -m pytest
 
 # The benchmark of docs/performance.rst: prints medians and ratios with
@@ -73,4 +94,4 @@ docs: $(STAMP)
 	$(BIN)/python -m sphinx -W --keep-going -n -b html docs docs/_build/html
 
 clean:
-	rm -rf $(VENV) $(NODRF_VENV) docs/_build db.sqlite3 *.egg-info
+	rm -rf $(VENV) $(NODRF_VENV) $(FLASK3_VENV) docs/_build db.sqlite3 *.egg-info
