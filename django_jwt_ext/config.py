@@ -475,6 +475,17 @@ class Config:
         return self.refresh_kind if refresh else self.access_kind
 
     @cached_property
+    def seed_mode(self) -> bool:
+        """Tell whether the project set flask-jwt-extended 3.x's settings.
+
+        ``JWT_USER_CLAIMS`` or ``JWT_BLACKLIST_ENABLED`` switch on 3.x's
+        behaviour where it differs from 4.x: the revocation check comes
+        before the freshness check, and a refresh token at an access endpoint
+        is refused with 3.x's words.
+        """
+        return self.user_claims_key is not None or self.blacklist_enabled is not None
+
+    @cached_property
     def claims_in_refresh_token(self) -> bool:
         """Tell whether refresh tokens get the additional claims.
 

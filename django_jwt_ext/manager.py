@@ -31,6 +31,11 @@ from .tokens import Claims, Header, check_encoded, decode_jwt, make_claims, peek
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def user_claims_of(jwt_data: Claims) -> Any:
+    """Return 3.x's user claims: those under ``JWT_USER_CLAIMS`` (``{}`` when absent)."""
+    return jwt_data.get(config.user_claims_key or "user_claims", {})
+
+
 @dataclass
 class Callbacks:
     """The callbacks in use, one per loader, named after it without ``_loader``."""
@@ -196,9 +201,19 @@ class JWTManager:
         return callback
 
     def claims_verification_loader(self, callback: F) -> F:
-        """Deprecated 3.x name of :meth:`token_verification_loader`; ``callback(claims)``."""
+        """Deprecated 3.x name of :meth:`token_verification_loader`; ``callback(user_claims)``.
+
+        As in 3.x, it receives the claims under ``JWT_USER_CLAIMS`` (``{}``
+        when absent) and is not run for refresh tokens.
+        """
         warn_renamed("claims_verification_loader", "token_verification_loader")
-        self.callbacks.token_verification = lambda jwt_header, jwt_data: callback(jwt_data)
+
+        def verify(jwt_header: Header, jwt_data: Claims) -> bool:
+            if jwt_data.get("type") == "refresh":
+                return True
+            return callback(user_claims_of(jwt_data))
+
+        self.callbacks.token_verification = verify
         return callback
 
     def claims_verification_failed_loader(self, callback: F) -> F:
@@ -294,15 +309,18 @@ class JWTManager:
     ) -> dict[str, Any]:
         """Return the claims added to the standard ones: the loader's, then ``claims``.
 
-        With 3.x's ``JWT_USER_CLAIMS`` they are nested under that key, and
-        refresh tokens get them only with ``JWT_CLAIMS_IN_REFRESH_TOKEN``.
+        With 3.x's ``JWT_USER_CLAIMS`` (seed mode) they are nested under that
+        key (absent when empty), explicit ``claims`` replace the loader's
+        instead of being merged, and refresh tokens get the loader's only
+        with ``JWT_CLAIMS_IN_REFRESH_TOKEN``, as in 3.x.
         """
-        if token_type == "refresh" and not config.claims_in_refresh_token:
-            added = dict(claims or {})
-        else:
-            added = dict(self.callbacks.additional_claims(identity) or {})
-            added.update(claims or {})
         key = config.user_claims_key
+        loaded = token_type == "access" or config.claims_in_refresh_token
+        if key is not None and claims is not None:
+            added = dict(claims)
+        else:
+            added = dict(self.callbacks.additional_claims(identity) or {}) if loaded else {}
+            added.update(claims or {})
         if key is None:
             return added
         return {key: added} if added else {}

@@ -125,10 +125,14 @@ def find_token(request: Any, requirements: Requirements) -> Found:
 
 
 def check_type(claims: Claims, refresh: bool) -> None:
-    if not refresh and claims["type"] == "refresh":
+    if refresh:
+        if claims["type"] != "refresh":
+            raise WrongTokenError("Only refresh tokens are allowed")
+    elif config.seed_mode:
+        if claims["type"] != "access":  # 3.x's words and rule
+            raise WrongTokenError("Only access tokens are allowed")
+    elif claims["type"] == "refresh":
         raise WrongTokenError("Only non-refresh tokens are allowed")
-    if refresh and claims["type"] != "refresh":
-        raise WrongTokenError("Only refresh tokens are allowed")
 
 
 def check_fresh(header: Header, claims: Claims) -> None:
@@ -202,7 +206,9 @@ def verification(request: Any, requirements: Requirements) -> Verification:
     header, claims = manager.decode(found.encoded_token, found.csrf_value)
     if requirements.verify_type:
         check_type(claims, requirements.refresh)
-    if requirements.fresh:
+    # 4.x checks freshness before revocation; 3.x (seed mode) after.
+    fresh_first = not config.seed_mode
+    if requirements.fresh and fresh_first:
         check_fresh(header, claims)
 
     user, lookup = NOT_LOADED, manager.user_lookup
@@ -215,6 +221,8 @@ def verification(request: Any, requirements: Requirements) -> Verification:
             revoked = callbacks.token_in_blocklist(header, claims)
         if revoked:
             raise RevokedTokenError(header, claims)
+    if requirements.fresh and not fresh_first:
+        check_fresh(header, claims)
     if not callbacks.token_verification(header, claims):
         raise UserClaimsVerificationError("User claims verification failed", header, claims)
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 import jwt
 import pytest
 from django.http import JsonResponse
+from django.test import RequestFactory
 from flask_jwt_extended import JWTManager as FlaskJWTManager
 
 from django_jwt_ext import (
@@ -15,6 +16,7 @@ from django_jwt_ext import (
     decode_token,
     get_jwt_manager,
     get_unverified_jwt_headers,
+    verify_jwt_in_request,
 )
 from django_jwt_ext.exceptions import JWTDecodeError
 from django_jwt_ext.manager import default_manager
@@ -550,12 +552,16 @@ def test_token_in_blacklist_loader(manager, stateless, client):
     assert seen == ["mallory", "alice"]
 
 
-def test_claims_verification_loader(manager, stateless, client):
+def test_claims_verification_loader_gets_the_user_claims(manager, stateless, client, settings):
+    """As in 3.x: the claims under JWT_USER_CLAIMS, not the whole token."""
+    settings.JWT_USER_CLAIMS = "user_claims"
+    seen = []
     with pytest.warns(DeprecationWarning):
 
         @manager.claims_verification_loader
-        def verify(claims):
-            return claims.get("role") == "admin"
+        def verify(user_claims):
+            seen.append(user_claims)
+            return user_claims.get("role") == "admin"
 
     refused = get(client, create_access_token("alice"))
     accepted = get(client, create_access_token("alice", additional_claims={"role": "admin"}))
@@ -564,6 +570,20 @@ def test_claims_verification_loader(manager, stateless, client):
         {"msg": "User claims verification failed"},
     )
     assert accepted.status_code == 200
+    assert seen == [{}, {"role": "admin"}]
+
+
+def test_claims_verification_loader_is_not_run_for_refresh_tokens(manager, stateless):
+    with pytest.warns(DeprecationWarning):
+
+        @manager.claims_verification_loader
+        def verify(user_claims):
+            raise AssertionError("3.x never verifies the claims of refresh tokens")
+
+    request = RequestFactory().post(
+        "/", HTTP_AUTHORIZATION=f"Bearer {create_refresh_token('alice')}"
+    )
+    assert verify_jwt_in_request(request, refresh=True)[1]["type"] == "refresh"
 
 
 def test_claims_verification_failed_loader(manager, stateless, client):
