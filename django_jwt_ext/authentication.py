@@ -18,8 +18,27 @@ def handler_requirements(request: Request) -> Requirements | None:
     """Return the requirements of a ``@jwt_required(...)`` on the handler serving ``request``."""
     view = (getattr(request, "parser_context", None) or {}).get("view")
     handler = getattr(view, (request.method or "").lower(), None)
-    requirements = getattr(handler, REQUIREMENTS_ATTR, None)
-    return requirements if isinstance(requirements, Requirements) else None
+    for candidate in (handler, *wrapped_by(handler)):
+        requirements = getattr(candidate, REQUIREMENTS_ATTR, None)
+        if isinstance(requirements, Requirements):
+            return requirements
+    return None
+
+
+def wrapped_by(handler: Any) -> list[Any]:
+    """Return the functions a handler closes over.
+
+    ``@api_view`` turns the decorated function into a method of a view class
+    that calls it; the ``@jwt_required`` wrapper is the function it calls.
+    """
+    function = getattr(handler, "__func__", handler)
+    contents = []
+    for cell in getattr(function, "__closure__", None) or ():
+        try:
+            contents.append(cell.cell_contents)
+        except ValueError:  # An empty cell.
+            continue
+    return [content for content in contents if callable(content)]
 
 
 def wants_fresh(request: Request) -> bool:

@@ -22,10 +22,10 @@ from functools import cached_property
 from typing import Any, Literal, NamedTuple, TypeAlias
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.signals import setting_changed
 from jwt.algorithms import get_default_algorithms, requires_cryptography
 
+from .encoding import ClaimsJSONEncoder
 from .exceptions import ConfigurationError
 
 # A token lifetime: a timedelta (or relativedelta), or False for no expiry.
@@ -424,9 +424,9 @@ class Config:
         return set(EXEMPT_METHODS)
 
     @property
-    def json_encoder(self) -> type[DjangoJSONEncoder]:
-        """Return the encoder of claims values that JSON cannot hold (datetimes...)."""
-        return DjangoJSONEncoder
+    def json_encoder(self) -> type[ClaimsJSONEncoder]:
+        """Return the encoder of claims values that JSON cannot hold (dates...): Flask's way."""
+        return ClaimsJSONEncoder
 
     @cached_property
     def is_asymmetric(self) -> bool:

@@ -271,8 +271,13 @@ class JWTManager:
         expires_delta: timedelta | int | Literal[False] | None = None,
         claims: dict[str, Any] | None = None,
         headers: dict[str, Any] | None = None,
+        inherited: dict[str, Any] | None = None,
     ) -> tuple[str, Claims]:
-        """Return a new signed token and its claims (see :meth:`encode`)."""
+        """Return a new signed token and its claims (see :meth:`encode`).
+
+        :param inherited: claims carried over from the token this one replaces;
+            the loader's and ``claims`` are merged after them.
+        """
         header_fields = dict(self.callbacks.additional_headers(identity) or {})
         if headers:
             header_fields.update(headers)
@@ -293,7 +298,7 @@ class JWTManager:
             nbf=config.encode_nbf,
             audience=config.encode_audience,
             issuer=config.encode_issuer,
-            claims=self.added_claims(identity, token_type, claims),
+            claims=self.added_claims(identity, token_type, claims, inherited),
         )
         token = sign(
             payload,
@@ -305,9 +310,14 @@ class JWTManager:
         return token, payload
 
     def added_claims(
-        self, identity: Any, token_type: str, claims: dict[str, Any] | None
+        self,
+        identity: Any,
+        token_type: str,
+        claims: dict[str, Any] | None,
+        inherited: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Return the claims added to the standard ones: the loader's, then ``claims``.
+        """Return the claims added to the standard ones: ``inherited``, the loader's,
+        then ``claims``.
 
         With 3.x's ``JWT_USER_CLAIMS`` (seed mode) they are nested under that
         key (absent when empty), explicit ``claims`` replace the loader's
@@ -316,10 +326,12 @@ class JWTManager:
         """
         key = config.user_claims_key
         loaded = token_type == "access" or config.claims_in_refresh_token
+        added = dict(inherited or {})
         if key is not None and claims is not None:
-            added = dict(claims)
+            added.update(claims)
         else:
-            added = dict(self.callbacks.additional_claims(identity) or {}) if loaded else {}
+            if loaded:
+                added.update(self.callbacks.additional_claims(identity) or {})
             added.update(claims or {})
         if key is None:
             return added

@@ -16,7 +16,7 @@ from .exceptions import JWTExtendedException, NoAuthorizationError
 from .locations import underlying
 from .manager import get_jwt_manager
 from .pipeline import VERIFIED_ATTR, Requirements, find_token
-from .token_api import carried_claims, create_access_token
+from .token_api import issue_successor
 
 logger = logging.getLogger("django_jwt_ext.middleware")
 
@@ -99,7 +99,7 @@ class ImplicitRefreshMiddleware(MiddlewareMixin):
     A request verified with an access token from a cookie that expires within
     ``JWT_IMPLICIT_REFRESH_WINDOW`` gets a new (non-fresh) access cookie, so
     an active browser session never sees its token expire. It carries the
-    token's own claims (:func:`~django_jwt_ext.token_api.carried_claims`) and
+    token's own claims (:func:`~django_jwt_ext.token_api.issue_successor`) and
     is issued to the request's user when a user lookup is configured.
     Responses that set or unset the cookie themselves, and tokens the view
     revoked, get none. A renewal that fails (the store unreachable...) is
@@ -133,7 +133,5 @@ class ImplicitRefreshMiddleware(MiddlewareMixin):
             if verified.user_loaded
             else verified.claims.get(config.identity_claim_key)
         )
-        token = create_access_token(
-            identity, fresh=False, additional_claims=carried_claims(verified.claims, identity)
-        )
+        token, _ = issue_successor(identity, "access", verified.claims)
         set_access_cookies(response, token)

@@ -94,20 +94,33 @@ def get_csrf_token(encoded_token: str) -> str:
     return claims["csrf"]
 
 
-def carried_claims(jwt_data: Claims, identity: Any) -> dict[str, Any]:
-    """Return the claims a token was given beyond the standard ones, to carry into its
-    replacement (a refreshed access token, a rotated refresh token).
-
-    The ``additional_claims_loader``'s claims are left out: the replacement
-    gets them anew, from the loader, as they are now.
-    """
+def carried_claims(jwt_data: Claims) -> dict[str, Any]:
+    """Return the claims a token was given beyond the standard ones (those under
+    ``JWT_USER_CLAIMS`` in seed mode), to carry into its replacement."""
     key = config.user_claims_key
     added = jwt_data.get(key, {}) if key else jwt_data
     if not isinstance(added, dict):
         return {}
-    loaded = get_jwt_manager().callbacks.additional_claims(identity) or {}
-    excluded = STANDARD_CLAIMS | {config.identity_claim_key} | set(loaded)
-    return {name: value for name, value in added.items() if name not in excluded}
+    standard = STANDARD_CLAIMS | {config.identity_claim_key}
+    return {name: value for name, value in added.items() if name not in standard}
+
+
+def issue_successor(
+    identity: Any,
+    token_type: str,
+    jwt_data: Claims,
+    additional_claims: dict[str, Any] | None = None,
+) -> tuple[str, Claims]:
+    """Return a token (and its claims) replacing the one with claims ``jwt_data``: a
+    refreshed access token, a rotated refresh token, a renewed cookie. Never fresh.
+
+    It carries the claims the old token was given (what a login view added);
+    the ``additional_claims_loader`` adds its claims anew over them, so they
+    are current, and ``additional_claims`` come last.
+    """
+    return get_jwt_manager().issue(
+        identity, token_type, claims=additional_claims, inherited=carried_claims(jwt_data)
+    )
 
 
 def rotate_refresh_token(
@@ -124,13 +137,11 @@ def rotate_refresh_token(
 
     :param identity: what the successor is issued to (the current user when a
         user lookup is configured); default the token's identity claim.
-    :param additional_claims: claims for the successor; default the claims the
-        token carries beyond the standard ones (:func:`carried_claims`).
+    :param additional_claims: claims for the successor, over those it carries
+        (see :func:`issue_successor`).
     """
     if identity is None:
         identity = jwt_data[config.identity_claim_key]
-    if additional_claims is None:
-        additional_claims = carried_claims(jwt_data, identity)
-    token, claims = get_jwt_manager().issue(identity, "refresh", claims=additional_claims)
+    token, claims = issue_successor(identity, "refresh", jwt_data, additional_claims)
     exchange_refresh_token(jwt_header, jwt_data, claims)
     return token

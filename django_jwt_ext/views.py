@@ -25,10 +25,10 @@ from .manager import get_jwt_manager
 from .revocation import record_refresh_token, revoke_token, wait_until_issuable
 from .revocation.records import identity_key
 from .token_api import (
-    carried_claims,
     create_access_token,
     create_refresh_token,
     decode_token,
+    issue_successor,
     rotate_refresh_token,
 )
 
@@ -160,20 +160,23 @@ class RefreshTokensView(TokenView):
         )
 
     def get_additional_claims(self, request: HttpRequest, identity: Any) -> dict[str, Any]:
-        """Return claims for the new tokens: by default those the refresh token carries
-        beyond the standard ones (what the obtain view added), without the
-        ``additional_claims_loader``'s, which it adds anew."""
-        return carried_claims(get_jwt(request), identity)
+        """Return claims to add to the new tokens (none by default).
+
+        They already carry the claims of the refresh token beyond the standard
+        ones (what the obtain view added), and the ``additional_claims_loader``'s
+        claims anew.
+        """
+        return {}
 
     def create_tokens(self, request: HttpRequest) -> dict[str, str]:
         """Return a new, non-fresh access token, plus its refresh successor under rotation."""
         identity = self.get_identity(request)
-        claims = self.get_additional_claims(request, identity)
-        tokens = {"access_token": create_access_token(identity, additional_claims=claims)}
+        claims = self.get_additional_claims(request, identity) or None
+        jwt_header, jwt_data = get_jwt_header(request), get_jwt(request)
+        access_token, _ = issue_successor(identity, "access", jwt_data, claims)
+        tokens = {"access_token": access_token}
         if config.refresh_token_rotation:
-            tokens["refresh_token"] = rotate_refresh_token(
-                get_jwt_header(request), get_jwt(request), identity, claims
-            )
+            tokens["refresh_token"] = rotate_refresh_token(jwt_header, jwt_data, identity, claims)
         return tokens
 
 

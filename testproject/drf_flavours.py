@@ -1,6 +1,9 @@
 """The protected view of flavours.py in Django REST framework's flavours.
 
-``drf-apiview``, ``drf-function`` and ``drf-viewset`` use ``@jwt_required``;
+``drf-apiview``, ``drf-function`` and ``drf-viewset`` use ``@jwt_required``
+with DRF's own classes switched off; ``drf-global-apiview`` and
+``drf-global-function`` use ``@jwt_required`` under the project's global
+``JWTAuthentication`` and ``JWTRequired`` (which must honour the decorator);
 ``drf-classes`` expresses the same requirements with the authentication and
 permission classes instead.
 """
@@ -16,7 +19,14 @@ from django_jwt_ext.permissions import FreshJWTRequired, JWTRequired
 
 from .flavours import describe
 
-DRF_FLAVOURS = ("drf-apiview", "drf-function", "drf-viewset", "drf-classes")
+DRF_FLAVOURS = (
+    "drf-apiview",
+    "drf-function",
+    "drf-viewset",
+    "drf-global-apiview",
+    "drf-global-function",
+    "drf-classes",
+)
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
@@ -69,6 +79,18 @@ def build(**requirements):
         def list(self, request):
             return describe(request)
 
+    class GlobalAPIView(APIView):
+        @guard
+        def get(self, request):
+            return describe(request)
+
+        post = put = patch = delete = get
+
+    @api_view(METHODS)
+    @guard
+    def global_function(request):
+        return describe(request)
+
     class ClassesAPIView(APIView):
         authentication_classes = [authentication_for(requirements)]
         permission_classes = [permission_for(requirements)]
@@ -83,5 +105,7 @@ def build(**requirements):
         "drf-apiview": DecoratedAPIView.as_view(),
         "drf-function": decorated_function,
         "drf-viewset": DecoratedViewSet.as_view(actions),
+        "drf-global-apiview": GlobalAPIView.as_view(),
+        "drf-global-function": global_function,
         "drf-classes": ClassesAPIView.as_view(),
     }

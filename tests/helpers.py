@@ -84,6 +84,9 @@ def rsa_pem_pair() -> tuple[str, str]:
 
 
 HAS_DRF = find_spec("rest_framework") is not None
-DRF_FLAVOURS = ("drf-apiview", "drf-function", "drf-viewset", "drf-classes") if HAS_DRF else ()
+if HAS_DRF:
+    from testproject.drf_flavours import DRF_FLAVOURS
+else:
+    DRF_FLAVOURS = ()
 # Every flavour of testproject, Django REST framework's included when installed.
 ALL_FLAVOURS = FLAVOURS + DRF_FLAVOURS

@@ -639,3 +639,36 @@ def test_verify_sub_setting(settings):
     assert str(info.value) == "Subject must be a string"
     settings.JWT_VERIFY_SUB = False
     assert decode_token(token)["sub"] == 42
+
+
+def test_claims_values_are_written_as_flask_writes_them(settings):
+    """Dates, datetimes, decimals, UUIDs and dataclasses in additional claims give the
+    same JSON as flask-jwt-extended's encoder, so tokens match across the two."""
+    import dataclasses
+    import datetime
+    import decimal
+    import json
+    import uuid
+
+    from flask_jwt_extended.internal_utils import JSONEncoder as FlaskClaimsEncoder
+
+    @dataclasses.dataclass
+    class Point:
+        x: int
+
+    values = {
+        "date": datetime.date(2022, 8, 12),
+        "naive": datetime.datetime(2022, 8, 12, 10, 11, 12),
+        "aware": datetime.datetime(
+            2022, 8, 12, 10, 11, 12, tzinfo=datetime.timezone(datetime.timedelta(hours=2))
+        ),
+        "decimal": decimal.Decimal("1.50"),
+        "uuid": uuid.UUID(int=5),
+        "dataclass": Point(3),
+    }
+    with flask_app().app_context():
+        theirs = json.dumps(values, cls=FlaskClaimsEncoder)
+    assert json.dumps(values, cls=config.json_encoder) == theirs
+    assert json.loads(theirs)["date"] == "Fri, 12 Aug 2022 00:00:00 GMT"
+    token = create_access_token("alice", additional_claims=values)
+    assert decode_token(token)["aware"] == "Fri, 12 Aug 2022 08:11:12 GMT"

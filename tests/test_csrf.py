@@ -1,6 +1,7 @@
 """CSRF: the double-submit check for cookie-carried tokens, and Django's CsrfViewMiddleware."""
 
 import json
+from datetime import timedelta
 
 import pytest
 
@@ -300,3 +301,18 @@ def test_options_is_exempt(csrf_client, flavour, settings, access_token):
     assert response.status_code == 200
     assert response.json() == {"ran": True, "claims": {}, "location": None}
     assert_refused(csrf_client.post(f"/options/{flavour}"), 401, "Missing CSRF token")
+
+
+# The order of checks: the double submit is judged before expiry, as in flask.
+
+
+def test_expired_cookie_token_with_a_wrong_csrf_value_is_a_csrf_error(client, flavour, user):
+    expired = create_access_token(user, expires_delta=timedelta(seconds=-10))
+    wrong = send(client, flavour, expired, "post", csrf="forged")
+    assert_refused(wrong, 401, "CSRF double submit tokens do not match")
+    right = send(client, flavour, expired, "post", csrf=get_csrf_token_of_expired(expired))
+    assert_refused(right, 401, "Token has expired")
+
+
+def get_csrf_token_of_expired(token):
+    return decode_token(token, allow_expired=True)["csrf"]

@@ -12,11 +12,11 @@ from unittest import mock
 import pytest
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 
-from django_jwt_ext import create_refresh_token, decode_token, revocation
+from django_jwt_ext import create_refresh_token, decode_token, rotate_refresh_token
 from django_jwt_ext.exceptions import RevokedTokenError
-from django_jwt_ext.revocation import is_token_revoked
-from django_jwt_ext import rotate_refresh_token
+from django_jwt_ext.revocation import get_backend, is_token_revoked, record_refresh_token
 from django_jwt_ext.tokens import peek
 from tests.revocation_support import (  # noqa: F401 (fixtures)
     DB_BACKEND,
@@ -92,12 +92,14 @@ def test_concurrent_rotations_of_one_token_let_exactly_one_win(backend_path, use
 def test_concurrent_refresh_requests_let_exactly_one_win(settings, isolated_cache, rotation, user):
     settings.JWT_REVOCATION_BACKEND = DB_BACKEND
     refresh = create_refresh_token(user)
-    record = revocation.record_refresh_token
+    record_refresh_token(refresh, user)
+    backend_class = type(get_backend())
+    record = backend_class.record_refresh_token
 
     def slow_record(*args, **kwargs):
-        # Widen the moment between the winner's consumption of the token and
-        # the recording of its successor: the losers must not be able to
-        # revoke the family in that gap and leave the successor out.
+        # Widen the moment between the recording of a successor and the
+        # consumption of the token: the losers must not be able to revoke
+        # the family in that gap and leave the successor out.
         time.sleep(0.3)
         return record(*args, **kwargs)
 
@@ -105,7 +107,7 @@ def test_concurrent_refresh_requests_let_exactly_one_win(settings, isolated_cach
         response = Client().post("/api/refresh", **bearer(refresh))
         return response.status_code, response.json()
 
-    with mock.patch.object(revocation, "record_refresh_token", slow_record):
+    with mock.patch.object(backend_class, "record_refresh_token", slow_record):
         results, errors = race(post)
 
     assert errors == []
@@ -119,3 +121,64 @@ def test_concurrent_refresh_requests_let_exactly_one_win(settings, isolated_cach
     assert (replay.status_code, replay.json()) == (401, REVOKED)
     refused = Client().post("/api/refresh", **bearer(successor))
     assert (refused.status_code, refused.json()) == (401, REVOKED)
+
+
+@pytest.mark.parametrize("pause", ["before-consume", "after-consume"])
+def test_in_flight_exchange_cannot_escape_a_family_revoked_meanwhile(
+    backend_path, rotation, user, pause
+):
+    """r0 -> r1. A thread exchanges r1 and is held inside the exchange while the
+    owner's replay of r0 revokes the family on another connection. The held
+    exchange fails, or what it returns is refused; the chain goes no further."""
+    url = reverse("django_jwt_ext:refresh")
+    login = Client().post(
+        reverse("django_jwt_ext:obtain"),
+        {"username": "alice", "password": "alice-password"},
+        content_type="application/json",
+    )
+    r0 = login.json()["refresh_token"]
+    r1 = Client().post(url, **bearer(r0)).json()["refresh_token"]
+    r1_jti = decode_token(r1)["jti"]
+    held, release = threading.Event(), threading.Event()
+    backend_class = type(get_backend())
+    consume = backend_class.consume_refresh_token
+
+    def held_consume(self, token, family):
+        if token.jti == r1_jti and pause == "before-consume":
+            held.set()
+            release.wait(30)
+        outcome = consume(self, token, family)
+        if token.jti == r1_jti and pause == "after-consume":
+            held.set()
+            release.wait(30)
+        return outcome
+
+    exchange = {}
+
+    def exchange_r1():
+        try:
+            response = Client().post(url, **bearer(r1))
+            exchange["response"] = (response.status_code, response.json())
+        finally:
+            connection.close()
+
+    with mock.patch.object(backend_class, "consume_refresh_token", held_consume):
+        thread = threading.Thread(target=exchange_r1)
+        thread.start()
+        assert held.wait(30)
+        replay = Client().post(url, **bearer(r0))
+        release.set()
+        thread.join(30)
+    assert not thread.is_alive()
+
+    assert (replay.status_code, replay.json()) == (401, REVOKED)
+    status, body = exchange["response"]
+    if status == 200:
+        r2 = body["refresh_token"]
+        refused = Client().post(url, **bearer(r2))
+        assert (refused.status_code, refused.json()) == (401, REVOKED)
+    else:
+        assert (status, body) == (401, REVOKED)
+    for token in (r0, r1):
+        response = Client().post(url, **bearer(token))
+        assert (response.status_code, response.json()) == (401, REVOKED)
