@@ -11,10 +11,8 @@ from django_jwt_ext import create_access_token, create_refresh_token
 from django_jwt_ext.revocation import revoke_token
 from tests.helpers import ALL_FLAVOURS, DRF_FLAVOURS, assert_refused, call, flavour_path
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not DRF_FLAVOURS, reason="Django REST framework is not installed"),
-]
+# Not collected without Django REST framework (see conftest.py).
+pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("flavour", ALL_FLAVOURS)
