@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_jwt_ext import create_access_token, create_refresh_token, decode_token
 from django_jwt_ext.models import IssuedRefreshToken, RevokedIdentity, RevokedToken
 from django_jwt_ext.revocation import is_token_revoked, record_refresh_token
+from django_jwt_ext.revocation.db import DatabaseBackend
 from tests.revocation_support import (  # noqa: F401 (fixtures)
     DATABASE_BACKENDS,
     isolated_cache_fixture,
@@ -112,3 +113,34 @@ def test_revoke_command_refuses_an_unknown_username(user):
 def test_migrations_match_the_models():
     output = run("makemigrations", "django_jwt_ext", "--check", "--dry-run")
     assert output == "No changes detected in app 'django_jwt_ext'\n"
+
+
+@pytest.mark.parametrize("batch_size", ["0", "-5", "ten"])
+def test_purge_refuses_a_batch_size_that_is_not_a_positive_integer(batch_size):
+    with pytest.raises(CommandError, match="batch.size"):
+        call_command("jwt_ext_purge", f"--batch-size={batch_size}", stdout=io.StringIO())
+
+
+class PurgelessBackend(DatabaseBackend):
+    def purge_expired(self, batch_size=1000):
+        raise NotImplementedError
+
+
+def test_purge_with_a_backend_that_cannot_purge_is_a_command_error(settings):
+    settings.JWT_REVOCATION_BACKEND = f"{__name__}.PurgelessBackend"
+    with pytest.raises(CommandError, match="PurgelessBackend does not support purging"):
+        call_command("jwt_ext_purge", stdout=io.StringIO())
+
+
+def test_revoke_command_keeps_the_history_of_each_run(user):
+    run("jwt_ext_revoke", "alice", "--reason", "first")
+    run("jwt_ext_revoke", "alice", "--reason", "second")
+    reasons = list(
+        RevokedIdentity.objects.order_by("revoked_before").values_list("reason", flat=True)
+    )
+    assert reasons == ["first", "second"]
+
+
+def test_revoke_command_with_an_unknown_identity_says_nothing_matched():
+    output = run("jwt_ext_revoke", "--identity", "nobody@example.com")
+    assert "No recorded refresh token carries the identity 'nobody@example.com'" in output
