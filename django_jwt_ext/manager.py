@@ -238,29 +238,14 @@ class JWTManager:
         """Tell whether revocation is the built-in store's (no blocklist loader registered)."""
         return self.callbacks.token_in_blocklist is defaults.token_in_blocklist
 
-    def encode(
-        self,
-        identity: Any,
-        token_type: str,
-        *,
-        fresh: bool | float | timedelta = False,
-        expires_delta: timedelta | int | Literal[False] | None = None,
-        claims: dict[str, Any] | None = None,
-        headers: dict[str, Any] | None = None,
-    ) -> str:
-        """Return a new signed token of ``token_type`` (``"access"`` or ``"refresh"``).
+    def encode(self, identity: Any, token_type: str, **options: Any) -> str:
+        """Return a new signed token of ``token_type`` (``"access"`` or ``"refresh"``);
+        ``options`` are those of :meth:`issue`.
 
         Pure: nothing is written anywhere (the issuing step records refresh
         tokens, see :func:`django_jwt_ext.revocation.record_refresh_token`).
         """
-        return self.issue(
-            identity,
-            token_type,
-            fresh=fresh,
-            expires_delta=expires_delta,
-            claims=claims,
-            headers=headers,
-        )[0]
+        return self.issue(identity, token_type, **options)[0]
 
     def issue(
         self,
@@ -273,7 +258,7 @@ class JWTManager:
         headers: dict[str, Any] | None = None,
         inherited: dict[str, Any] | None = None,
     ) -> tuple[str, Claims]:
-        """Return a new signed token and its claims (see :meth:`encode`).
+        """Return a new signed token and its claims.
 
         :param inherited: claims carried over from the token this one replaces;
             the loader's and ``claims`` are merged after them.
