@@ -36,10 +36,12 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-# Django 4.2 / Python 3.10, Django 5.2 / Python 3.11, Django 6.1 / Python 3.13,
-# each with a Django REST framework release that supports it (tox, in setup.cfg).
+# Django 4.2 / Python 3.10, Django 5.2 / Python 3.11, Django 6.0 / Python 3.12,
+# Django 6.1 / Python 3.13, each with a Django REST framework release that
+# supports it (tox, in setup.cfg). Every Django and Python version that
+# setup.cfg's classifiers name is in it (tests/test_support_policy.py).
 # pyenv provides the interpreters; their bin directories go on PATH for tox.
-PYENV_PATH := $(shell for v in $$(pyenv versions --bare 2>/dev/null | grep -E '^3\.(10|11|13)\.'); do printf '%s:' "$$(pyenv root)/versions/$$v/bin"; done)
+PYENV_PATH := $(shell for v in $$(pyenv versions --bare 2>/dev/null | grep -E '^3\.(10|11|12|13)\.'); do printf '%s:' "$$(pyenv root)/versions/$$v/bin"; done)
 
 matrix: $(STAMP)
 	PATH="$(PYENV_PATH)$$PATH" $(BIN)/tox
