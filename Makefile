@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 
 NODRF_VENV ?= .venv-nodrf
 
-.PHONY: demo test test-nodrf test-browser lint matrix docs clean bench
+.PHONY: demo test test-nodrf test-browser test-tutorial dist lint matrix docs clean bench
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,8 +71,28 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run
 
+# The source distribution and the wheel (built from the sdist, as pip would),
+# checked by twine: `pip install dist/django_jwt_ext-<version>-py3-none-any.whl`.
+DIST_STAMP := $(VENV)/.installed-dist
+
+$(DIST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dist]"
+	touch $@
+
+dist: $(DIST_STAMP)
+	rm -rf dist build
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
+
+# The packaging smoke test and the tutorial: the built wheel (not the
+# checkout) in a clean virtualenv, a new project from `django-admin
+# startproject`, every command and code block of docs/tutorial.rst, against a
+# real `runserver`. Needs the network to PyPI for the wheel's dependencies.
+test-tutorial: dist
+	$(BIN)/python -m pytest -m wheel tests/test_packaging.py tests/test_tutorial.py
+
 docs: $(STAMP)
 	$(BIN)/python -m sphinx -W --keep-going -n -b html docs docs/_build/html
 
 clean:
-	rm -rf $(VENV) $(NODRF_VENV) docs/_build db.sqlite3 *.egg-info
+	rm -rf $(VENV) $(NODRF_VENV) docs/_build db.sqlite3 *.egg-info dist build
