@@ -1,4 +1,4 @@
-"""What setup.cfg claims is what the version matrix tests (docs/installation.rst, "Supported versions").
+"""What setup.cfg claims is what the version matrix tests (docs/installation.rst).
 
 Every Django and Python version named by a classifier has a tox environment,
 every tox environment is claimed, and the lower bounds of ``install_requires``
@@ -75,6 +75,6 @@ def test_the_lower_bounds_are_the_oldest_tested_versions():
 def test_the_docs_state_each_tested_pair():
     installation = (ROOT / "docs" / "installation.rst").read_text()
     for python, django in tox_pairs():
-        assert re.search(rf"Django {re.escape(django)}\b.*Python {re.escape(python)}\b", installation), (
-            f"docs/installation.rst does not list Django {django} on Python {python}"
-        )
+        assert re.search(
+            rf"Django {re.escape(django)}\b.*Python {re.escape(python)}\b", installation
+        ), f"docs/installation.rst does not list Django {django} on Python {python}"
