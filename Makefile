@@ -16,10 +16,14 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev,test-drf,lint]"
 	touch $(STAMP)
 
+# HOST is runserver's [address:]port; its address joins ALLOWED_HOSTS
+# (DEMO_HOST), and ALLOWED_HOSTS=a,b adds names, e.g. for HOST=0.0.0.0:8000.
+ALLOWED_HOSTS ?=
+
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py demo_setup
-	$(BIN)/python manage.py runserver $(HOST)
+	$(BIN)/python manage.py demo_setup --host "$(HOST)"
+	DEMO_HOST="$(HOST)" DJANGO_ALLOWED_HOSTS="$(ALLOWED_HOSTS)" $(BIN)/python manage.py runserver "$(HOST)"
 
 # The whole suite, with coverage floors: 95% of the package, 100% of the
 # verification pipeline, token, location and CSRF modules.
