@@ -6,11 +6,27 @@ redirect a POST without losing its body, and under ``DEBUG`` its
 """
 
 import pytest
-from django.urls import resolve, reverse
+from django.http import JsonResponse
+from django.urls import include, path, re_path, resolve, reverse
 
 from django_jwt_ext import create_access_token, create_refresh_token, decode_token
 from django_jwt_ext.revocation import is_token_revoked
+from django_jwt_ext.views import ObtainTokensView
 from tests.revocation_support import bearer
+
+
+class CookieOnlyObtainView(ObtainTokensView):
+    """A replacement routed as docs/endpoints.rst says: both forms, before the include."""
+
+    def token_response(self, request, tokens):
+        return JsonResponse({"msg": "replaced"})
+
+
+# pytest.mark.urls("tests.test_endpoints_urls") mounts this urlconf.
+urlpatterns = [
+    re_path(r"^auth/obtain/?$", CookieOnlyObtainView.as_view()),
+    path("auth/", include("django_jwt_ext.urls")),
+]
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +81,11 @@ def test_other_methods_still_get_405_on_both_forms(client, slash):
     response = client.get(f"/auth/obtain{slash}")
     assert response.status_code == 405
     assert response["Allow"] == "POST, OPTIONS"
+
+
+@SLASHES
+@pytest.mark.urls("tests.test_endpoints_urls")
+def test_a_replacement_routed_in_both_forms_answers_both(client, user, slash):
+    response = client.post(f"/auth/obtain{slash}", ALICE, content_type="application/json")
+    assert (response.status_code, response.json()) == (200, {"msg": "replaced"})
+    assert reverse("django_jwt_ext:obtain") == "/auth/obtain/"
