@@ -99,4 +99,4 @@ docs: $(STAMP)
 	$(BIN)/python -m sphinx -W --keep-going -n -b html docs docs/_build/html
 
 clean:
-	rm -rf $(VENV) $(NODRF_VENV) docs/_build db.sqlite3 *.egg-info dist build
+	rm -rf $(VENV) $(NODRF_VENV) docs/_build db.sqlite3 *.egg-info dist build test-artifacts
