@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 
 NODRF_VENV ?= .venv-nodrf
 
-.PHONY: demo test test-nodrf test-browser lint matrix docs clean bench flask3-venv fuzz
+.PHONY: demo test test-nodrf test-browser test-tutorial dist lint matrix docs clean bench flask3-venv fuzz
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,10 +16,14 @@ $(STAMP): setup.cfg pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev,test-drf,lint]"
 	touch $(STAMP)
 
+# HOST is runserver's [address:]port; its address joins ALLOWED_HOSTS
+# (DEMO_HOST), and ALLOWED_HOSTS=a,b adds names, e.g. for HOST=0.0.0.0:8000.
+ALLOWED_HOSTS ?=
+
 demo: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py demo_setup
-	$(BIN)/python manage.py runserver $(HOST)
+	$(BIN)/python manage.py demo_setup --host "$(HOST)"
+	DEMO_HOST="$(HOST)" DJANGO_ALLOWED_HOSTS="$(ALLOWED_HOSTS)" $(BIN)/python manage.py runserver "$(HOST)"
 
 # flask-jwt-extended 3.25.1, the seed era, for tests/test_interop_flask3.py:
 # it needs Flask < 2 and PyJWT < 2, so it gets its own virtualenv on pyenv's
@@ -65,10 +69,12 @@ FUZZ_EXAMPLES ?= 3400
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz_claims.py
 
-# Django 4.2 / Python 3.10, Django 5.2 / Python 3.11, Django 6.1 / Python 3.13,
-# each with a Django REST framework release that supports it (tox, in setup.cfg).
+# Django 4.2 / Python 3.10, Django 5.2 / Python 3.11, Django 6.0 / Python 3.12,
+# Django 6.1 / Python 3.13, each with a Django REST framework release that
+# supports it (tox, in setup.cfg). Every Django and Python version that
+# setup.cfg's classifiers name is in it (tests/test_support_policy.py).
 # pyenv provides the interpreters; their bin directories go on PATH for tox.
-PYENV_PATH := $(shell for v in $$(pyenv versions --bare 2>/dev/null | grep -E '^3\.(10|11|13)\.'); do printf '%s:' "$$(pyenv root)/versions/$$v/bin"; done)
+PYENV_PATH := $(shell for v in $$(pyenv versions --bare 2>/dev/null | grep -E '^3\.(10|11|12|13)\.'); do printf '%s:' "$$(pyenv root)/versions/$$v/bin"; done)
 
 matrix: $(STAMP) $(FLASK3_STAMP)
 	PATH="$(PYENV_PATH)$$PATH" $(BIN)/tox
@@ -98,8 +104,28 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run
 
+# The source distribution and the wheel (built from the sdist, as pip would),
+# checked by twine: `pip install dist/django_jwt_ext-<version>-py3-none-any.whl`.
+DIST_STAMP := $(VENV)/.installed-dist
+
+$(DIST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[dist]"
+	touch $@
+
+dist: $(DIST_STAMP)
+	rm -rf dist build
+	$(BIN)/python -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
+
+# The packaging smoke test and the tutorial: the built wheel (not the
+# checkout) in a clean virtualenv, a new project from `django-admin
+# startproject`, every command and code block of docs/tutorial.rst, against a
+# real `runserver`. Needs the network to PyPI for the wheel's dependencies.
+test-tutorial: dist
+	$(BIN)/python -m pytest -m wheel tests/test_packaging.py tests/test_tutorial.py
+
 docs: $(STAMP)
 	$(BIN)/python -m sphinx -W --keep-going -n -b html docs docs/_build/html
 
 clean:
-	rm -rf $(VENV) $(NODRF_VENV) $(FLASK3_VENV) docs/_build db.sqlite3 *.egg-info
+	rm -rf $(VENV) $(NODRF_VENV) $(FLASK3_VENV) docs/_build db.sqlite3 *.egg-info dist build test-artifacts

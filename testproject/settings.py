@@ -10,6 +10,8 @@ from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from testproject.demo import allowed_hosts
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Demo-only key; a real project reads its key from the environment.
@@ -17,7 +19,16 @@ SECRET_KEY = os.environ.get(
     "DJANGO_SECRET_KEY", "django-insecure-demo-key-0f3c9a7e51b24d8e9c6a2b7d4e1f0a93"
 )
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
-ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+# `make demo HOST=name:port` serves on that address (DEMO_HOST), so the name
+# is allowed; DJANGO_ALLOWED_HOSTS adds more, comma-separated (for HOST=0.0.0.0:port,
+# the names under which other machines reach this one).
+ALLOWED_HOSTS = [
+    "127.0.0.1",
+    "localhost",
+    "testserver",
+    *allowed_hosts(os.environ.get("DEMO_HOST", "")),
+    *(name.strip() for name in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if name.strip()),
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",

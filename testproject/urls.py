@@ -6,6 +6,9 @@ from . import flavours, views
 
 urlpatterns = [
     path("", views.index, name="index"),
+    # The demo page's login and refresh: the tokens go into cookies only.
+    path("demo/obtain", views.CookieObtainView.as_view(), name="demo-obtain"),
+    path("demo/refresh", views.CookieRefreshView.as_view(), name="demo-refresh"),
     path("admin/", admin.site.urls),
     # literalinclude-start: urls
     path("auth/", include("django_jwt_ext.urls")),

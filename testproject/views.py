@@ -15,10 +15,11 @@ from django_jwt_ext import (
     get_current_user,
     get_jwt,
     get_jwt_header,
-    get_jwt_identity,
     get_jwt_request_location,
     jwt_required,
     rotate_refresh_token,
+    set_access_cookies,
+    set_refresh_cookies,
 )
 from django_jwt_ext.config import config
 from django_jwt_ext.revocation import (
@@ -27,11 +28,37 @@ from django_jwt_ext.revocation import (
     revoke_user_tokens,
     wait_until_issuable,
 )
+from django_jwt_ext.views import ObtainTokensView, RefreshTokensView
+
+from .demo import PASSWORD, USERNAME
 
 
 def index(request):
-    """The demo page: log in, call the API with the cookies, log out."""
-    return render(request, "testproject/demo.html")
+    """The demo page: log in, call the API with the cookies, refresh, log out."""
+    return render(request, "testproject/demo.html", {"username": USERNAME, "password": PASSWORD})
+
+
+# literalinclude-start: cookies-only
+class CookiesOnly:
+    """Answer with the tokens in cookies only, never in the body."""
+
+    def token_response(self, request, tokens):
+        response = JsonResponse({"msg": "Tokens set in HttpOnly cookies"})
+        set_access_cookies(response, tokens["access_token"])
+        if "refresh_token" in tokens:
+            set_refresh_cookies(response, tokens["refresh_token"])
+        return response
+
+
+class CookieObtainView(CookiesOnly, ObtainTokensView):
+    """``obtain`` for the demo page: its scripts never see a token."""
+
+
+class CookieRefreshView(CookiesOnly, RefreshTokensView):
+    """``refresh`` for the demo page."""
+
+
+# literalinclude-end: cookies-only
 
 
 @require_http_methods(["GET", "POST"])

@@ -30,6 +30,16 @@ def jwt_settings(settings):
     return settings
 
 
+@pytest.fixture
+def demo_settings(settings):
+    """Put back the demo project's token settings, which jwt_settings replaces."""
+    settings.JWT_TOKEN_LOCATION = ["headers", "cookies", "query_string", "json"]
+    settings.JWT_MANAGER = "testproject.auth.jwt"
+    settings.JWT_COOKIE_SAMESITE = "Lax"
+    settings.JWT_REFRESH_TOKEN_ROTATION = True
+    return settings
+
+
 @pytest.fixture(params=FLAVOURS)
 def flavour(request):
     """Each view flavour of testproject's core set in turn."""
