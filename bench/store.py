@@ -134,7 +134,7 @@ def p5(user: Any, many_rows: int = MANY_ROWS, purge_rows: tuple[int, int] = PURG
     result = timing.compare(check_contenders(user))
     for kind, label, key in [
         ("check", "is_token_revoked(claims)", "P5a"),
-        ("request", "verify_jwt_in_request(request), defaults (user + check)", "P5b"),
+        ("request", "verify_jwt_in_request(request), user + check", "P5b"),
     ]:
         section.timing(f"{label}, {FEW_ROWS:,} rows", result.seconds(f"{kind}_few"))
         section.timing(f"{label}, {many_rows:,} rows", result.seconds(f"{kind}_many"))

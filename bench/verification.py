@@ -98,9 +98,6 @@ def p1_p6(user: Any) -> Section:
             "  (info) cache backend (Redis) check / no check",
             f"{result.ratio('redis_check', 'no_check').median:.2f}",
         )
-    section.value(
-        "calls per block", ", ".join(f"{k} {v}" for k, v in result.calls_per_block.items())
-    )
     return section
 
 
