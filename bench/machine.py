@@ -15,6 +15,8 @@ PACKAGES = [
     "Flask",
     "Flask-JWT-Extended",
     "djangorestframework-simplejwt",
+    "gunicorn",
+    "psycopg",
 ]
 
 
@@ -47,6 +49,13 @@ def package_version(name: str) -> str:
         return "not installed"
 
 
+def load_average() -> str:
+    """Return the 1, 5 and 15 minute load averages: other work shows in the figures."""
+    if not hasattr(os, "getloadavg"):
+        return "unknown"
+    return ", ".join(f"{load:.2f}" for load in os.getloadavg())
+
+
 def describe() -> list[str]:
     """Return ``name: value`` lines describing this machine and the software measured."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
@@ -57,9 +66,6 @@ def describe() -> list[str]:
         f"Python: {sys.version.split()[0]} ({platform.python_implementation()})",
         f"SQLite: {sqlite3.sqlite_version}",
     ]
-    if hasattr(os, "getloadavg"):
-        # Other work on the machine shows in the figures: say how busy it was.
-        loads = ", ".join(f"{load:.2f}" for load in os.getloadavg())
-        lines.append(f"Load average at start (1, 5, 15 min): {loads}")
+    lines.append(f"Load average at start (1, 5, 15 min): {load_average()}")
     lines += [f"{name}: {package_version(name)}" for name in PACKAGES]
     return lines

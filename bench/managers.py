@@ -2,11 +2,12 @@
 
 from django_jwt_ext import JWTManager
 
-#: flask-jwt-extended's default: a blocklist callback that answers "not revoked".
-flask_defaults = JWTManager()
+#: A project's own blocklist callback (flask-jwt-extended's default answers
+#: ``False`` too): the built-in store is not asked, the user is looked up alone.
+custom_blocklist = JWTManager()
 
 
-@flask_defaults.token_in_blocklist_loader
+@custom_blocklist.token_in_blocklist_loader
 def never_revoked(jwt_header, jwt_data):
-    """Answer ``False``, as flask-jwt-extended's default blocklist callback does."""
+    """Answer ``False``: no token is revoked."""
     return False

@@ -1,132 +1,112 @@
-"""P1, P2, P3: what verifying one token costs, next to PyJWT, simplejwt and flask-jwt-extended."""
+"""P1, P6 and P3: verifying a token through the public ``verify_jwt_in_request``.
 
-from collections.abc import Callable
+P1 and P6 are one interleaved comparison of four (five with Redis)
+contenders, all stateless (``JWT_USER_LOOKUP = None``): PyJWT's decode of
+the same token, ours without a revocation check, ours with the cache
+backend over a local-memory cache, and ours with the database backend.
+"""
+
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
 import jwt
-from django.db import connection
-from django.test import RequestFactory, override_settings
-from django.test.utils import CaptureQueriesContext
+from django.test import override_settings
 
 from django_jwt_ext import create_access_token, verify_jwt_in_request
-from django_jwt_ext.locations import underlying
-from django_jwt_ext.pipeline import FOUND_ATTR, VERIFIED_ATTR, Requirements, verify
 
 from . import timing
-from .profiling import profile
+from .fresh import django_request
 from .report import Section
-from .settings import ALGORITHM, SECRET_KEY
+from .settings import ALGORITHM, LOCMEM_CACHE, REDIS_CACHE, SECRET_KEY, redis_url
+from .timing import Contender
 
-STATELESS = {"JWT_USER_LOOKUP": None}
-# flask-jwt-extended's defaults: no user lookup, a blocklist callback answering False.
-FLASK_EQUIVALENT = {"JWT_USER_LOOKUP": None, "JWT_MANAGER": "bench.managers.flask_defaults"}
-
-
-def as_new_request(request: Any) -> None:
-    """Forget what the pipeline stored on ``request``, as for a new request."""
-    state = underlying(request).__dict__
-    state.pop(FOUND_ATTR, None)
-    state.pop(VERIFIED_ATTR, None)
+CACHE_BACKEND = "django_jwt_ext.revocation.cache.CacheBackend"
+DATABASE_BACKEND = "django_jwt_ext.revocation.db.DatabaseBackend"
 
 
-def bearer(token: str) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
-
-
-def queries_of(func: Callable[[], object]) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        func()
-    return len(queries)
-
-
-def p1(user: Any, profiling: bool = False) -> Section:
-    section = Section("P1  header token, no user lookup, no revocation check / PyJWT jwt.decode")
-    with override_settings(**STATELESS):
-        token = create_access_token(user)
-        request = RequestFactory().get("/", **bearer(token))
-        requirements = Requirements(skip_revocation_check=True)
-
-        def ours() -> None:
-            as_new_request(request)
-            verify(request, requirements)
-
-        def pyjwt() -> None:
-            jwt.decode(token, SECRET_KEY, algorithms=[ALGORITHM])
-
-        assert verify(request, requirements).claims == jwt.decode(
-            token, SECRET_KEY, algorithms=[ALGORITHM]
-        )
-        timings = timing.compare({"pyjwt": pyjwt, "ours": ours})
-        section.timing("PyJWT jwt.decode(token, key, algorithms=['HS256'])", timings["pyjwt"])
-        section.timing("django-jwt-ext pipeline verify(), stateless, no check", timings["ours"])
-        section.figure(
-            "P1", "ratio ours / PyJWT", timings["ours"].median / timings["pyjwt"].median, 1.3
-        )
-        if profiling:
-            section.note(profile(ours))
-    return section
-
-
-def p2(user: Any, profiling: bool = False) -> Section:
-    from rest_framework.request import Request
-    from rest_framework.test import APIRequestFactory
-    from rest_framework_simplejwt.authentication import (
-        JWTAuthentication as SimpleJWTAuthentication,
+def stateless(backend: str = DATABASE_BACKEND, cache: str = LOCMEM_CACHE):
+    """Return a setup: no user lookup, revocations in ``backend`` (over ``cache``)."""
+    return lambda: override_settings(
+        JWT_USER_LOOKUP=None, JWT_REVOCATION_BACKEND=backend, JWT_REVOCATION_CACHE_ALIAS=cache
     )
-    from rest_framework_simplejwt.tokens import AccessToken
 
-    from django_jwt_ext.authentication import JWTAuthentication
 
-    class UserLookupOnly(JWTAuthentication):
-        skip_revocation_check = True
+def verification_contenders(token: str) -> list[Contender]:
+    def fresh() -> Any:
+        return django_request(token)
 
+    def pyjwt(request: Any) -> None:
+        # The request is built for PyJWT too, so that both sides make the same garbage.
+        jwt.decode(token, SECRET_KEY, algorithms=[ALGORITHM])
+
+    def no_check(request: Any) -> None:
+        verify_jwt_in_request(request, skip_revocation_check=True)
+
+    def check(request: Any) -> None:
+        verify_jwt_in_request(request)
+
+    contenders = [
+        Contender("pyjwt", pyjwt, fresh),
+        Contender("no_check", no_check, fresh, stateless()),
+        Contender("cache_check", check, fresh, stateless(CACHE_BACKEND)),
+        Contender("db_check", check, fresh, stateless()),
+    ]
+    if redis_url():
+        contenders.append(
+            Contender("redis_check", check, fresh, stateless(CACHE_BACKEND, REDIS_CACHE))
+        )
+    return contenders
+
+
+def p1_p6(user: Any) -> Section:
     section = Section(
-        "P2  DRF authenticate(): ours (user lookup + database revocation check)"
-        " / simplejwt 5.5 (user lookup), SQLite"
+        "P1, P6  verify_jwt_in_request(request), stateless (JWT_USER_LOOKUP = None),"
+        " fresh WSGIRequest per call"
     )
-    factory = APIRequestFactory()
-    ours_request = Request(factory.get("/", **bearer(create_access_token(user))))
-    simple_request = Request(factory.get("/", **bearer(str(AccessToken.for_user(user)))))
-    ours_auth, lookup_only_auth = JWTAuthentication(), UserLookupOnly()
-    simple_auth = SimpleJWTAuthentication()
-
-    def ours() -> Any:
-        as_new_request(ours_request)
-        return ours_auth.authenticate(ours_request)
-
-    def lookup_only() -> Any:
-        as_new_request(ours_request)
-        return lookup_only_auth.authenticate(ours_request)
-
-    def simplejwt() -> Any:
-        return simple_auth.authenticate(simple_request)
-
-    for func in (ours, lookup_only, simplejwt):
-        assert func()[0].pk == user.pk
-    counts = {name: queries_of(func) for name, func in [("ours", ours), ("simplejwt", simplejwt)]}
-    timings = timing.compare({"simplejwt": simplejwt, "ours": ours, "lookup_only": lookup_only})
-    section.timing("simplejwt JWTAuthentication.authenticate()", timings["simplejwt"])
-    section.timing("django-jwt-ext JWTAuthentication.authenticate()", timings["ours"])
-    section.timing("  (info) ours with skip_revocation_check (lookup only)", timings["lookup_only"])
-    section.value("queries per call: ours / simplejwt", f"{counts['ours']} / {counts['simplejwt']}")
+    token = create_access_token(user)
+    with stateless()():
+        expected = jwt.decode(token, SECRET_KEY, algorithms=[ALGORITHM])
+        assert (
+            verify_jwt_in_request(django_request(token), skip_revocation_check=True)[1] == expected
+        )
+    result = timing.compare(verification_contenders(token))
+    section.value("token length", f"{len(token)} characters")
+    section.timing("PyJWT jwt.decode(token, key, algorithms=['HS256'])", result.seconds("pyjwt"))
+    section.timing("ours, skip_revocation_check=True", result.seconds("no_check"))
+    section.timing("ours, CacheBackend over a local-memory cache", result.seconds("cache_check"))
+    section.timing("  (info) ours, DatabaseBackend (1 query)", result.seconds("db_check"))
+    if "redis_check" in result.per_repeat:
+        section.timing("  (info) ours, CacheBackend over Redis", result.seconds("redis_check"))
     section.figure(
-        "P2",
-        "ratio ours / simplejwt",
-        timings["ours"].median / timings["simplejwt"].median,
-        1.0,
+        "P1",
+        "verify_jwt_in_request, no check / jwt.decode",
+        result.ratio("no_check", "pyjwt"),
+        1.15,
     )
-    if profiling:
-        section.note("profile of ours:\n" + profile(ours))
-        section.note("profile of simplejwt:\n" + profile(simplejwt))
+    section.figure(
+        "P6",
+        "cache backend (locmem) check / no check",
+        result.ratio("cache_check", "no_check"),
+        1.25,
+    )
+    section.value(
+        "  (info) cache backend (locmem) check / jwt.decode",
+        f"{result.ratio('cache_check', 'pyjwt').median:.2f}",
+    )
+    if "redis_check" in result.per_repeat:
+        section.value(
+            "  (info) cache backend (Redis) check / no check",
+            f"{result.ratio('redis_check', 'no_check').median:.2f}",
+        )
     return section
 
 
-def p3(user: Any, profiling: bool = False) -> Section:
+def p3(user: Any) -> Section:
     import flask_jwt_extended
     from flask import Flask
 
     section = Section(
-        "P3  verify_jwt_in_request: ours (Django request) / flask-jwt-extended 4.7 (Flask)"
+        "P3  verify_jwt_in_request: ours (Django request) / flask-jwt-extended 4.7 (Flask request)"
     )
     token = create_access_token(user)
     app = Flask("bench")
@@ -134,40 +114,47 @@ def p3(user: Any, profiling: bool = False) -> Section:
         JWT_SECRET_KEY=SECRET_KEY, JWT_ALGORITHM=ALGORITHM, JWT_TOKEN_LOCATION=["headers"]
     )
     flask_jwt_extended.JWTManager(app)
-    flask_verify = flask_jwt_extended.verify_jwt_in_request
-    context = app.test_request_context("/", headers={"Authorization": f"Bearer {token}"})
-    request = RequestFactory().get("/", **bearer(token))
+    headers = {"Authorization": f"Bearer {token}"}
 
-    def ours() -> Any:
-        as_new_request(request)
+    def flask_context() -> Any:
+        return app.test_request_context("/api/me", headers=headers)
+
+    @contextmanager
+    def pushed(context: Any):
+        with context:
+            yield
+
+    def flask_verify(context: Any) -> Any:
+        return flask_jwt_extended.verify_jwt_in_request()
+
+    def ours(request: Any) -> Any:
         return verify_jwt_in_request(request)
 
-    context.push()
-    try:
-        with override_settings(**FLASK_EQUIVALENT):
-            assert ours() == flask_verify()  # the same (header, claims) on both sides
-            timings = timing.compare({"flask": flask_verify, "ours": ours})
-            if profiling:
-                profiles = [("ours", profile(ours)), ("flask-jwt-extended", profile(flask_verify))]
-        # Outside the override: this app's defaults.
-        default_settings = timing.compare({"ours_default": ours})["ours_default"]
-    finally:
-        context.pop()
+    def flask_defaults() -> Any:
+        # flask-jwt-extended's defaults on our side: no user lookup, and a
+        # blocklist callback that answers False.
+        return override_settings(
+            JWT_USER_LOOKUP=None, JWT_MANAGER="bench.managers.custom_blocklist"
+        )
 
-    section.timing("flask-jwt-extended verify_jwt_in_request()", timings["flask"])
-    section.timing("django-jwt-ext verify_jwt_in_request(request)", timings["ours"])
-    section.note(
-        "both with flask-jwt-extended's defaults: no user lookup, a blocklist callback"
-        " answering False"
+    with flask_defaults(), flask_context():
+        assert ours(django_request(token)) == flask_verify(None)
+    result = timing.compare(
+        [
+            Contender("flask", flask_verify, flask_context, around=pushed),
+            Contender(
+                "ours",
+                ours,
+                lambda: django_request(token),
+                flask_defaults,
+                around=lambda request: nullcontext(),
+            ),
+        ]
     )
-    section.timing("  (info) ours, default settings (user + revocation: 1 query)", default_settings)
+    section.note("timed call by call: the Flask request context is pushed and popped untimed")
+    section.timing("flask-jwt-extended verify_jwt_in_request()", result.seconds("flask"))
+    section.timing("django-jwt-ext verify_jwt_in_request(request)", result.seconds("ours"))
     section.figure(
-        "P3",
-        "ratio ours / flask-jwt-extended",
-        timings["ours"].median / timings["flask"].median,
-        1.0,
+        "P3", "ours / flask-jwt-extended verify_jwt_in_request", result.ratio("ours", "flask"), 1.0
     )
-    if profiling:
-        for name, text in profiles:
-            section.note(f"profile of {name}:\n{text}")
     return section
