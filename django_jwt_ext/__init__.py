@@ -25,6 +25,7 @@ from .token_api import (
     get_csrf_token,
     get_jti,
     get_unverified_jwt_headers,
+    issue_successor,
     rotate_refresh_token,
 )
 
@@ -46,6 +47,7 @@ __all__ = [
     "get_jwt_manager",
     "get_jwt_request_location",
     "get_unverified_jwt_headers",
+    "issue_successor",
     "jwt_required",
     "rotate_refresh_token",
     "set_access_cookies",

@@ -42,6 +42,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        """Delete the records, then any copy a cache in front of the database keeps."""
+        jtis, identities = self.revocation_keys(queryset)
+        super().delete_queryset(request, queryset)
+        reaching_store(lambda: get_backend().forget(jtis, identities))
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        self.delete_queryset(request, type(obj)._default_manager.filter(pk=obj.pk))
+
+    def revocation_keys(self, queryset: QuerySet) -> tuple[list[str], list[str]]:
+        """Return the ``jti`` values and identities whose revocation deleting lifts."""
+        return [], []
+
     @admin.display(description=_("user"), ordering="user")
     def user_display(self, obj: Any) -> str:
         return user_link(obj.user, obj.identity)
@@ -164,6 +177,9 @@ class RevokedTokenAdmin(ReadOnlyAdmin):
     date_hierarchy = "revoked_at"
     actions = ["revoke_users"]
 
+    def revocation_keys(self, queryset: QuerySet) -> tuple[list[str], list[str]]:
+        return list(queryset.values_list("jti", flat=True)), []
+
 
 @admin.register(RevokedIdentity)
 class RevokedIdentityAdmin(ReadOnlyAdmin):
@@ -171,6 +187,9 @@ class RevokedIdentityAdmin(ReadOnlyAdmin):
     list_filter = ("revoked_before",)
     search_fields = ("=identity", USER_SEARCH, "reason")
     date_hierarchy = "revoked_before"
+
+    def revocation_keys(self, queryset: QuerySet) -> tuple[list[str], list[str]]:
+        return [], list(queryset.values_list("identity", flat=True))
 
 
 @admin.register(RevokedFamily)

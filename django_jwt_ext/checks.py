@@ -226,6 +226,7 @@ def check_deploy(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMes
                 hint="Keep JWT_COOKIE_CSRF_PROTECT = True when tokens travel in cookies.",
             )
         )
+    messages.extend(check_csrf_methods(cookies))
     messages.extend(check_hmac_key_length())
     messages.extend(check_shared_cache())
     if settled("revocation_fail_open") and config.revocation_fail_open:
@@ -248,6 +249,33 @@ def check_deploy(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMes
     return messages
 
 
+# The methods Django's own CSRF check guards.
+UNSAFE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+
+def check_csrf_methods(cookies: bool) -> list[checks.CheckMessage]:
+    """W013: cookie tokens on an unsafe method that JWT_CSRF_METHODS leaves out.
+
+    Django's check is waived for requests that present a JWT (DESIGN.md 3.3),
+    so such a method has no CSRF protection at all.
+    """
+    if not cookies or not settled("cookie_csrf_protect", "csrf_request_methods"):
+        return []
+    if not config.cookie_csrf_protect:
+        return []  # W006 says it.
+    unguarded = [method for method in UNSAFE_METHODS if method not in config.csrf_methods]
+    if not unguarded:
+        return []
+    return [
+        warning(
+            "W013",
+            "Token cookies are accepted without the double-submit CSRF check on "
+            f"{', '.join(unguarded)}: JWT_CSRF_METHODS leaves them out.",
+            hint="Keep POST, PUT, PATCH and DELETE in JWT_CSRF_METHODS.",
+        )
+    ]
+
+
 def check_shared_cache() -> list[checks.CheckMessage]:
     """W009: a cache-based revocation store on a per-process cache."""
     try:
@@ -263,7 +291,12 @@ def check_shared_cache() -> list[checks.CheckMessage]:
         warning(
             "W009",
             f"The revocation store uses {cache_backend}, which each process keeps for itself: "
-            "a token revoked through one server stays valid on the others.",
+            "a token revoked through one server stays valid on the others"
+            + (
+                " for up to JWT_REVOCATION_CACHE_TIMEOUT seconds."
+                if isinstance(backend, CachedDatabaseBackend)
+                else "."
+            ),
             hint="Point JWT_REVOCATION_CACHE_ALIAS at a shared cache such as Redis.",
         )
     ]

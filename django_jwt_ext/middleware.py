@@ -53,6 +53,18 @@ def django_csrf_applies(request: HttpRequest, requirements: Requirements) -> boo
     return False
 
 
+def apply_csrf_rule(request: HttpRequest, view: Any) -> None:
+    """Waive Django's CSRF check for a request to a JWT-protected view when the rule says so."""
+    if request.method in SAFE_METHODS or getattr(view, "csrf_exempt", False):
+        return
+    requirements = view_requirements(view, request.method or "")
+    if requirements is None:
+        return
+    if not django_csrf_applies(request, requirements):
+        # The flag CsrfViewMiddleware sets once it has accepted a request.
+        request.csrf_processing_done = True  # type: ignore[attr-defined]
+
+
 class JWTMiddleware(MiddlewareMixin):
     """Put this before ``CsrfViewMiddleware``.
 
@@ -73,19 +85,12 @@ class JWTMiddleware(MiddlewareMixin):
     def process_view(
         self, request: HttpRequest, view: Any, view_args: Any, view_kwargs: Any
     ) -> None:
-        if request.method in SAFE_METHODS or getattr(view, "csrf_exempt", False):
-            return
-        requirements = view_requirements(view, request.method or "")
-        if requirements is None:
-            return
-        if not django_csrf_applies(request, requirements):
-            # The flag CsrfViewMiddleware sets once it has accepted a request.
-            request.csrf_processing_done = True  # type: ignore[attr-defined]
+        apply_csrf_rule(request, view)
 
     async def aprocess_view(
         self, request: HttpRequest, view: Any, view_args: Any, view_kwargs: Any
     ) -> None:
-        self.process_view(request, view, view_args, view_kwargs)
+        apply_csrf_rule(request, view)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, JWTExtendedException):
@@ -126,7 +131,8 @@ class ImplicitRefreshMiddleware(MiddlewareMixin):
 
     def renew(self, response: HttpResponse, verified: Any) -> None:
         manager = get_jwt_manager()
-        if manager.callbacks.token_in_blocklist(verified.header, verified.claims):
+        checked = config.checks_revocation(verified.claims["type"])
+        if checked and manager.callbacks.token_in_blocklist(verified.header, verified.claims):
             return  # Revoked by the view (a logout everywhere): nothing to renew.
         identity = (
             verified.user

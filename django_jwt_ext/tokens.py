@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
 import jwt
+from jwt.algorithms import HMACAlgorithm
 
 from .exceptions import CSRFError, ExpiredSignatureError, JWTDecodeError, decode_error
 
@@ -23,6 +24,62 @@ Header = dict[str, Any]
 # fit the key (an HMAC secret offered to RS256, an RSA key object to HS256...).
 KEY_MISMATCH_ERRORS = (jwt.PyJWTError, TypeError, ValueError)
 KEY_MISMATCH_MESSAGE = "The token's algorithm cannot be used with the configured key"
+
+
+class ValidatedOnceHMAC(HMACAlgorithm):
+    """PyJWT's HMAC algorithm, checking each secret once instead of at every token.
+
+    PyJWT checks an HMAC secret each time it is used (it must not be a PEM,
+    SSH, DER or JWK key): parsing attempts that cost about a fifth of a
+    decode. The outcome depends on the secret alone, so the prepared secret is
+    remembered per secret; a refused one is never remembered.
+    """
+
+    MAX_SECRETS = 16  # The current secret and its fallbacks; never unbounded.
+
+    def __init__(self, hash_alg: Any) -> None:
+        super().__init__(hash_alg)
+        self.prepared: dict[str | bytes, bytes] = {}
+
+    def prepare_key(self, key: str | bytes) -> bytes:
+        if not isinstance(key, str | bytes):
+            return super().prepare_key(key)
+        prepared = self.prepared.get(key)
+        if prepared is None:
+            prepared = super().prepare_key(key)
+            if len(self.prepared) < self.MAX_SECRETS:
+                self.prepared[key] = prepared
+        return prepared
+
+
+def build_codec() -> jwt.PyJWT:
+    """Return the PyJWT instance that signs and verifies: PyJWT's own, with HMAC secrets
+    checked once (:class:`ValidatedOnceHMAC`).
+
+    PyJWT keeps an instance's algorithms on its ``_jws``, as its module-level
+    functions do; without that attribute (another PyJWT) the plain instance
+    is used.
+    """
+    codec = jwt.PyJWT()
+    jws = getattr(codec, "_jws", None)
+    if isinstance(jws, jwt.PyJWS):
+        for name, hash_alg in (
+            ("HS256", HMACAlgorithm.SHA256),
+            ("HS384", HMACAlgorithm.SHA384),
+            ("HS512", HMACAlgorithm.SHA512),
+        ):
+            jws.unregister_algorithm(name)
+            jws.register_algorithm(name, ValidatedOnceHMAC(hash_alg))
+    return codec
+
+
+CODEC = build_codec()
+
+# Decode options by (verify aud, verify sub, verify exp): built once, not per token.
+DECODE_OPTIONS = {
+    flags: {"verify_aud": flags[0], "verify_sub": flags[1], "verify_exp": flags[2]}
+    for flags in [(a, b, c) for a in (True, False) for b in (True, False) for c in (True, False)]
+}
 
 
 def make_claims(
@@ -94,7 +151,7 @@ def sign(
 
     Datetimes among the claims become whole-second timestamps.
     """
-    return jwt.encode(
+    return CODEC.encode(
         dict(claims),
         key,
         algorithm=algorithm,
@@ -148,12 +205,11 @@ def decode_jwt(
     :raises CSRFError: ``csrf_value`` does not match the token.
     """
     check_encoded(encoded_token)
-    algorithms = list(algorithms)  # An iterator would be spent by the first attempt.
-    options = {"verify_aud": audience is not None, "verify_sub": verify_sub}
-    if allow_expired:
-        options["verify_exp"] = False
+    if not isinstance(algorithms, list):
+        algorithms = list(algorithms)  # An iterator would be spent by the first attempt.
+    options = DECODE_OPTIONS[audience is not None, verify_sub, not allow_expired]
     try:
-        decoded = jwt.decode_complete(
+        decoded = CODEC.decode_complete(
             encoded_token,
             key,
             algorithms=algorithms,

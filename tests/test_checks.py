@@ -416,3 +416,33 @@ def test_non_string_secret_does_not_crash_deploy_checks(settings, secret):
     assert set(errors) == {PREFIX + "E005"}
     # Deploy checks skip an unusable key instead of raising; they add nothing.
     assert our_ids(deploy=True) == errors
+
+
+@pytest.mark.parametrize(
+    "methods, flagged",
+    [(["POST"], "PUT, PATCH, DELETE"), (["POST", "PUT", "PATCH"], "DELETE"), ("GET", None)],
+)
+def test_w013_csrf_methods_leaving_unsafe_methods_unguarded(settings, methods, flagged):
+    settings.JWT_TOKEN_LOCATION = ["cookies"]
+    settings.JWT_COOKIE_SECURE = True
+    settings.JWT_CSRF_METHODS = methods if isinstance(methods, list) else [methods]
+    found = [m for m in run_checks(include_deployment_checks=True) if m.id == PREFIX + "W013"]
+    if methods == "GET":
+        assert [m.msg for m in found] == [
+            "Token cookies are accepted without the double-submit CSRF check on "
+            "POST, PUT, PATCH, DELETE: JWT_CSRF_METHODS leaves them out."
+        ]
+    else:
+        assert [m.msg for m in found] == [
+            "Token cookies are accepted without the double-submit CSRF check on "
+            f"{flagged}: JWT_CSRF_METHODS leaves them out."
+        ]
+
+
+def test_w013_not_for_header_tokens_nor_the_default_methods(settings):
+    settings.JWT_CSRF_METHODS = ["POST"]
+    assert "W013" not in " ".join(our_ids(deploy=True))
+    settings.JWT_TOKEN_LOCATION = ["cookies"]
+    settings.JWT_COOKIE_SECURE = True
+    del settings.JWT_CSRF_METHODS
+    assert "W013" not in " ".join(our_ids(deploy=True))

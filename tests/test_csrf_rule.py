@@ -7,10 +7,13 @@ with and without a logged-in session cookie of another user (the victim of a
 cross-site request).
 """
 
+import json
+
 import pytest
+from asgiref.sync import async_to_sync
 from django.conf import settings as django_settings
 from django.middleware.csrf import get_token
-from django.test import Client, RequestFactory
+from django.test import AsyncClient, Client, RequestFactory
 
 from django_jwt_ext import create_access_token, get_csrf_token
 from tests.helpers import DECORATED, DRF_FLAVOURS, assert_refused, call, flavour_path
@@ -84,17 +87,19 @@ def test_cookie_jwt_with_the_double_submit_passes(browser, settings, user, flavo
 @pytest.mark.parametrize("flavour", PROTECTED)
 def test_cookie_jwt_without_the_double_submit_gets_the_jwt_401(browser, settings, user, flavour):
     settings.JWT_TOKEN_LOCATION = ["cookies"]
-    response = call(browser, flavour_path(flavour), create_access_token(user), "cookies", method="post")
+    response = call(
+        browser, flavour_path(flavour), create_access_token(user), "cookies", method="post"
+    )
     assert_refused(response, 401, "Missing CSRF token")
 
 
 @pytest.mark.parametrize("flavour", PROTECTED)
-def test_cookie_jwt_with_the_double_submit_off_passes_as_in_flask(
-    browser, settings, user, flavour
-):
+def test_cookie_jwt_with_the_double_submit_off_passes_as_in_flask(browser, settings, user, flavour):
     settings.JWT_TOKEN_LOCATION = ["cookies"]
     settings.JWT_COOKIE_CSRF_PROTECT = False
-    response = call(browser, flavour_path(flavour), create_access_token(user), "cookies", method="post")
+    response = call(
+        browser, flavour_path(flavour), create_access_token(user), "cookies", method="post"
+    )
     assert_acts_as(response, str(user.pk), user.username)
 
 
@@ -170,7 +175,10 @@ def test_jwt_to_an_optional_view_with_a_session_acts_as_the_token_user(
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(victim)
     response = call(
-        browser, flavour_path(flavour, "optional"), create_access_token(user), location,
+        browser,
+        flavour_path(flavour, "optional"),
+        create_access_token(user),
+        location,
         method="post",
     )
     assert_acts_as(response, str(user.pk), user.username)
@@ -205,3 +213,34 @@ def test_unprotected_views_keep_django_csrf(user):
     response = browser.post("/admin/login/", HTTP_AUTHORIZATION=f"Bearer {token}")
     assert response.status_code == 403
     assert b"CSRF" in response.content
+
+
+# The same rule under ASGI, where JWTMiddleware runs on the event loop.
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async", "async-dispatch", "async-mixin", "cbv"])
+@pytest.mark.parametrize("location", BODY_LOCATIONS)
+def test_presented_jwt_passes_django_csrf_under_asgi(settings, user, flavour, location):
+    settings.JWT_TOKEN_LOCATION = [location]
+    token = create_access_token(user)
+    client = AsyncClient(enforce_csrf_checks=True)
+    response = async_to_sync(acall)(client, flavour_path(flavour), token, location)
+    assert_acts_as(response, str(user.pk), user.username)
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async", "async-mixin"])
+def test_no_jwt_gets_the_401_under_asgi(flavour):
+    client = AsyncClient(enforce_csrf_checks=True)
+    response = async_to_sync(client.post)(flavour_path(flavour))
+    assert_refused(response, 401, MISSING["headers"])
+
+
+async def acall(client, path, token, location):
+    """POST ``token`` in ``location`` with Django's AsyncClient."""
+    if location == "headers":
+        return await client.post(path, headers={"Authorization": f"Bearer {token}"})
+    if location == "query_string":
+        return await client.post(f"{path}?jwt={token}")
+    return await client.post(
+        path, data=json.dumps({"access_token": token}), content_type="application/json"
+    )

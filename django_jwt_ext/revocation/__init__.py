@@ -185,8 +185,9 @@ async def arevoke_user_tokens(user: Any, reason: str = "") -> None:
 def record_refresh_token(token: str | dict[str, Any], user: Any = None) -> None:
     """Record an issued refresh token, starting a new family (a new login).
 
-    The ready-made endpoints call it; call it from a hand-written login view
-    after ``create_refresh_token``. It lets the admin list sessions and revoke
+    The obtain endpoint calls it (the refresh endpoint records the successors
+    it issues under rotation); call it from a hand-written login view after
+    ``create_refresh_token``. It lets the admin list sessions and revoke
     them; rotation works for unrecorded tokens too (they are recorded when
     first exchanged).
 
@@ -225,10 +226,17 @@ def wait_until_issuable(user: Any) -> None:
     Tokens carry ``iat`` in whole seconds, and a logout everywhere revokes
     every token of its own second; a token minted in that second would be
     refused at once. Call this before minting tokens for a new login (the
-    obtain endpoint does); it waits at most once, less than a second.
+    obtain endpoint does); it waits once, less than a second plus any clock
+    skew between the servers. It is a check: with ``JWT_REVOCATION_FAIL_OPEN``
+    an unreachable store means no wait.
     """
     identity = identity_of(user)
-    delay = issuable_in(reaching_store(lambda: get_backend().last_logout(identity)))
+    try:
+        logout = reaching_store(lambda: get_backend().last_logout(identity))
+    except StoreUnavailableError as exc:
+        failing_open(exc)  # re-raises unless checks fail open
+        logout = None
+    delay = issuable_in(logout)
     if delay:
         time.sleep(delay)
 
@@ -236,7 +244,12 @@ def wait_until_issuable(user: Any) -> None:
 async def await_until_issuable(user: Any) -> None:
     """The async twin of :func:`wait_until_issuable`."""
     identity = identity_of(user)
-    delay = issuable_in(await areaching_store(lambda: get_backend().alast_logout(identity)))
+    try:
+        logout = await areaching_store(lambda: get_backend().alast_logout(identity))
+    except StoreUnavailableError as exc:
+        failing_open(exc)  # re-raises unless checks fail open
+        logout = None
+    delay = issuable_in(logout)
     if delay:
         await asyncio.sleep(delay)
 

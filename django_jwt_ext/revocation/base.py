@@ -127,6 +127,12 @@ class RevocationBackend:
         """Delete what only concerns expired tokens, in batches; return the count."""
         raise NotImplementedError
 
+    def forget(self, jtis: list[str], identities: list[str]) -> None:
+        """Drop any copy of revocations whose records were deleted (in the admin).
+
+        Backends that keep copies (a cache) override this; the default keeps none.
+        """
+
     # Signals.
 
     def token_revoked(
@@ -163,7 +169,8 @@ class RevocationBackend:
         await sync_to_async(self.revoke_identity)(identity, revoked_before, reason, user)
 
     async def alast_logout(self, identity: str) -> datetime | None:
-        return await sync_to_async(self.last_logout)(identity)
+        token = TokenRecord(None, "access", identity, None, None)
+        return (await self.astate(token)).revoked_before
 
     async def arecord_refresh_token(
         self, token: TokenRecord, family: uuid.UUID, user_id: Any = None

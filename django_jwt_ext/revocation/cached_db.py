@@ -107,6 +107,11 @@ class CachedDatabaseBackend(DatabaseBackend):
             self.write(lambda: self.cache.set(key(JTI, token.jti), True, timeout=ttl))
         return created
 
+    def forget(self, jtis: list[str], identities: list[str]) -> None:
+        keys = [key(JTI, jti) for jti in jtis] + [key(IDENTITY, name) for name in identities]
+        if keys:
+            self.write(lambda: self.cache.delete_many(keys))
+
     def revoke_identity(
         self, identity: str, revoked_before: datetime, reason: str = "", user: Any = None
     ) -> None:
