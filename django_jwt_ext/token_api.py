@@ -138,7 +138,7 @@ def rotate_refresh_token(
     :param identity: what the successor is issued to (the current user when a
         user lookup is configured); default the token's identity claim.
     :param additional_claims: claims for the successor, over those it carries
-        (see :func:`issue_successor`).
+        (see :func:`~django_jwt_ext.token_api.issue_successor`).
     """
     if identity is None:
         identity = jwt_data[config.identity_claim_key]
