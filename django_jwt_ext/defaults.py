@@ -14,7 +14,7 @@ from django.http import HttpResponse, JsonResponse
 from . import revocation
 from .config import config
 from .revocation.store import reaching_store
-from .users import first, is_active, user_pk, users_with_pk
+from .users import is_active, user_by_pk, user_pk
 
 # RFC 9110 requires a challenge on every 401.
 WWW_AUTHENTICATE = 'Bearer realm="api"'
@@ -72,7 +72,7 @@ def load_user_by_pk(jwt_header: dict, jwt_data: dict) -> Any:
     :func:`~django_jwt_ext.users.user_pk`).
     """
     pk = user_pk(jwt_data.get(config.identity_claim_key))
-    user = None if pk is None else reaching_store(lambda: first(users_with_pk(pk)))
+    user = None if pk is None else reaching_store(lambda: user_by_pk(pk))
     return user if user is not None and is_active(user) else None
 
 

@@ -44,6 +44,13 @@ def from_headers(request: HttpRequest, refresh: bool) -> tuple[str, None]:
         if len(parts) != 1:
             raise InvalidHeaderError(f"Bad {name} header. Expected '{name}: <JWT>'")
         return parts[0], None
+    if "," not in value:
+        # The common case, one credential: the same rules, without the split.
+        parts = value.split()
+        if parts[0] == kind:
+            if len(parts) != 2:
+                raise InvalidHeaderError(f"Bad {name} header. Expected '{name}: {kind} <JWT>'")
+            return parts[1], None
     # The header may hold several comma-separated credentials; exactly one
     # must be of our type.
     candidates = [field for field in COMMA_SEPARATED.split(value) if field.split()[:1] == [kind]]

@@ -26,7 +26,7 @@ from .exceptions import (
     UserClaimsVerificationError,
     UserLookupError,
 )
-from .tokens import Claims, Header, check_encoded, decode_jwt, make_claims, peek, sign
+from .tokens import Claims, Header, decode_jwt, make_claims, peek, sign
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -326,8 +326,7 @@ class JWTManager:
         self, encoded_token: str, csrf_value: str | None = None, allow_expired: bool = False
     ) -> tuple[Header, Claims]:
         """Verify ``encoded_token`` with the settings and return its header and claims."""
-        check_encoded(encoded_token)
-        if len(encoded_token) > config.max_token_size:
+        if isinstance(encoded_token, str) and len(encoded_token) > config.max_token_size:
             raise JWTDecodeError(
                 f"Token is larger than the maximum of {config.max_token_size} characters"
             )

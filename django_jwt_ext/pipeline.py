@@ -15,6 +15,7 @@ callback), runs the whole of :func:`verify` in one thread hop.
 import time
 from collections.abc import Generator
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from asgiref.sync import sync_to_async
@@ -295,6 +296,23 @@ def requirements_of(
     fresh: bool,
     refresh: bool,
     locations: str | list[str] | tuple[str, ...] | None,
+    verify_type: bool,
+    skip_revocation_check: bool,
+) -> Requirements:
+    """Return the requirements for ``jwt_required``'s arguments, built once per combination."""
+    if locations is not None and not isinstance(locations, str):
+        locations = tuple(locations)
+    return cached_requirements(
+        optional, fresh, refresh, locations, verify_type, skip_revocation_check
+    )
+
+
+@lru_cache(maxsize=256)
+def cached_requirements(
+    optional: bool,
+    fresh: bool,
+    refresh: bool,
+    locations: str | tuple[str, ...] | None,
     verify_type: bool,
     skip_revocation_check: bool,
 ) -> Requirements:

@@ -22,11 +22,11 @@ from django.contrib.auth import get_user_model
 
 from ..exceptions import StoreUnavailableError, TokenNotRevocableError
 from ..tokens import peek
-from ..users import user_with_identity
+from ..users import user_by_pk, user_with_identity
 from .base import RevocationBackend
 from .records import RevocationState, TokenRecord, identity_key
 from .rotation import exchange_refresh_token
-from .store import areaching_store, failing_open, get_backend, reaching_store
+from .store import areaching_store, failing_open, get_backend, reaching_store, unavailable
 
 __all__ = [
     "RevocationBackend",
@@ -98,11 +98,11 @@ def revocable(token: str | dict[str, Any]) -> TokenRecord:
 def is_token_revoked(claims: dict[str, Any]) -> bool:
     """Return whether the token with these claims is revoked (its ``jti``, its refresh
     family, or a logout everywhere of its identity)."""
-    token = TokenRecord.from_claims(claims)
+    token, backend = TokenRecord.from_claims(claims), get_backend()
     try:
-        return reaching_store(lambda: get_backend().is_revoked(token))
-    except StoreUnavailableError as exc:
-        return failing_open(exc)
+        return backend.is_revoked(token)
+    except backend.unreachable as exc:
+        return failing_open(unavailable(exc))
 
 
 async def ais_token_revoked(claims: dict[str, Any]) -> bool:
@@ -123,9 +123,7 @@ def user_and_revocation(pk: Any, claims: dict[str, Any]) -> tuple[Any, bool]:
     except StoreUnavailableError as exc:
         failing_open(exc)
         # Only the revocation check may fail open; the user must still load.
-        from ..users import first, users_with_pk
-
-        return reaching_store(lambda: first(users_with_pk(pk))), False
+        return reaching_store(lambda: user_by_pk(pk)), False
 
 
 # Revocations.

@@ -22,12 +22,16 @@ from datetime import datetime
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.db import InterfaceError, OperationalError
 
 from ..signals import token_revoked
-from ..users import first, users_with_pk
+from ..users import user_by_pk
 from .records import RevocationState, TokenRecord
 
 REUSED = "Refresh token reused"
+
+# What a database that cannot be reached raises (not the errors of a bad query).
+UNREACHABLE_DATABASE: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
 
 
 class RevocationBackend:
@@ -48,6 +52,11 @@ class RevocationBackend:
     #: Whether the async twins run on the event loop, without a thread.
     native_async = False
 
+    def __init__(self) -> None:
+        #: What calls to this store raise when it cannot be reached: its own
+        #: errors, and the database's, which user lookups ride along.
+        self.unreachable = (*UNREACHABLE_DATABASE, *self.unavailable_errors)
+
     # Checks.
 
     def state(self, token: TokenRecord) -> RevocationState:
@@ -66,7 +75,7 @@ class RevocationBackend:
         """
         if self.is_revoked(token):
             return None, True
-        return first(users_with_pk(pk)), False
+        return user_by_pk(pk), False
 
     # Revocations.
 

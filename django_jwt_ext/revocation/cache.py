@@ -1,6 +1,7 @@
 """CacheBackend: revocations in a Django cache (Redis) shared by every app server."""
 
 import hashlib
+import threading
 import uuid
 from contextlib import suppress
 from datetime import datetime, timezone
@@ -30,10 +31,43 @@ def client_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
+
+
 def key(kind: str, value: Any) -> str:
-    """Return a cache key safe for every cache backend, whatever ``value`` holds."""
-    digest = hashlib.sha256(str(value).encode("utf-8", "surrogatepass")).hexdigest()
-    return f"{PREFIX}:{kind}:{digest}"
+    """Return a cache key safe for every cache backend, whatever ``value`` holds.
+
+    A short printable value (a uuid ``jti``, a user's primary key) is used as
+    it is: shorter keys cost less to build and to validate on every check.
+    Anything else goes in as a digest, after ``#`` instead of ``:``, so the
+    two forms never meet.
+    """
+    text = str(value)
+    # What every cache backend takes as it is (Memcached refuses spaces, control
+    # characters and keys over 250 characters).
+    if 0 < len(text) <= 100 and text.isascii() and text.isprintable() and " " not in text:
+        return f"{PREFIX}:{kind}:{text}"
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{PREFIX}:{kind}#{digest}"
+
+
+class CacheHandle:
+    """The cache ``JWT_REVOCATION_CACHE_ALIAS`` names, fetched once per thread.
+
+    ``caches[alias]`` gives each thread its own instance (some clients are
+    not thread-safe) but costs a context-local lookup on every call; checks
+    ask for it on every request. A backend instance lives until a setting
+    changes, so the handle never outlives the ``CACHES`` it came from.
+    """
+
+    def __init__(self) -> None:
+        self.local = threading.local()
+
+    def __call__(self) -> BaseCache:
+        try:
+            return self.local.cache
+        except AttributeError:
+            self.local.cache = cache = caches[config.revocation_cache_alias]
+            return cache
 
 
 def logout_moment(timestamp: Any) -> datetime | None:
@@ -73,9 +107,13 @@ class CacheBackend(RevocationBackend):
     unavailable_errors = client_errors()
     native_async = True
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.cache_handle = CacheHandle()
+
     @property
     def cache(self) -> BaseCache:
-        return caches[config.revocation_cache_alias]
+        return self.cache_handle()
 
     def sync(self, steps: Steps[Any]) -> Any:
         return run(steps, self.cache, type(self))

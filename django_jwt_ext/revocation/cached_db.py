@@ -11,11 +11,12 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from django.core.cache import BaseCache, caches
+from django.core.cache import BaseCache
 
 from ..config import config
-from .cache import client_errors, key, logout_moment
-from .db import DatabaseBackend, first_user
+from ..users import user_by_pk
+from .cache import CacheHandle, client_errors, key, logout_moment
+from .db import DatabaseBackend
 from .records import RevocationState, TokenRecord
 
 logger = logging.getLogger("django_jwt_ext.revocation")
@@ -38,9 +39,13 @@ class CachedDatabaseBackend(DatabaseBackend):
 
     cache_errors = client_errors()
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.cache_handle = CacheHandle()
+
     @property
     def cache(self) -> BaseCache:
-        return caches[config.revocation_cache_alias]
+        return self.cache_handle()
 
     def cached_state(self, token: TokenRecord) -> RevocationState | None:
         """Return the state the cache holds for an access token, ``None`` on a miss."""
@@ -94,7 +99,7 @@ class CachedDatabaseBackend(DatabaseBackend):
     def user_and_state(self, pk: Any, token: TokenRecord) -> tuple[Any, RevocationState]:
         cached = self.cached_state(token)
         if cached is not None:
-            user = None if cached.covers(token) else first_user(pk)
+            user = None if cached.covers(token) else user_by_pk(pk)
             return user, cached
         user, state = super().user_and_state(pk, token)
         self.remember(token, state)

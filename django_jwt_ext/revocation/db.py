@@ -1,62 +1,28 @@
 """DatabaseBackend: revocations in the Django ORM (the default store)."""
 
 import uuid
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, NamedTuple, cast
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db import (
-    IntegrityError,
-    InterfaceError,
-    OperationalError,
-    connections,
-    router,
-    transaction,
-)
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import Exists, Field, Model, OuterRef, Q
-from django.db.models.manager import BaseManager
 from django.utils import timezone
 
 from ..config import config
-from ..users import first, users_with_pk
-from .base import REUSED, RevocationBackend
+from ..users import Converter, UserRow, field_converter, plain_user_table, user_by_pk, user_row
+from .base import REUSED, UNREACHABLE_DATABASE, RevocationBackend
 from .records import RevocationState, TokenRecord
-
-# What a database that cannot be reached raises (not the errors of a bad query).
-UNREACHABLE_DATABASE: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
 
 # The hot-path queries are written once per database and user model and cached
 # with everything needed to read their rows: building them through the ORM, or
 # through Manager.raw, on every request cost more than running them (see
 # docs/performance.rst).
 
-Converter = Callable[[Any], Any]
-
 
 def column(model: type[Model], name: str) -> str:
     return cast(str, cast(Field, model._meta.get_field(name)).column)
-
-
-def field_converter(field: Field, alias: str) -> Converter | None:
-    """Return what turns a raw database value of ``field`` into its Python value, as the
-    ORM would; ``None`` when the database value is already right."""
-    connection = connections[alias]
-    expression = field.get_col(field.model._meta.db_table)
-    converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(
-        connection
-    )
-    if not converters:
-        return None
-
-    def convert(value: Any) -> Any:
-        for converter in converters:
-            value = converter(value, expression, connection)
-        return value
-
-    return convert
 
 
 def revocation_columns(alias: str, refresh: bool) -> tuple[str, list[str]]:
@@ -124,41 +90,16 @@ class UserQuery(NamedTuple):
     """Cached SQL for a user row with the token's revocation state alongside."""
 
     sql: str
+    row: UserRow
     state: StateQuery
-    attnames: list[str]
-    converters: list[tuple[int, Converter]]
-
-    def user(self, model: type[Model], alias: str, values: tuple[Any, ...]) -> Model:
-        row = list(values[: len(self.attnames)])
-        for index, convert in self.converters:
-            if row[index] is not None:
-                row[index] = convert(row[index])
-        return model.from_db(alias, self.attnames, row)
 
 
 @cache
 def user_query(alias: str, user_label: str, refresh: bool) -> UserQuery:
-    connection = connections[alias]
-    quote = connection.ops.quote_name
-    meta = apps.get_model(user_label)._meta
-    table = quote(meta.db_table)
-    fields = list(meta.concrete_fields)
-    converters = [(index, field_converter(field, alias)) for index, field in enumerate(fields)]
+    row = user_row(alias, user_label)
     columns, parameters = revocation_columns(alias, refresh)
-    selected = ", ".join(f"{table}.{quote(field.column)}" for field in fields)
-    sql = f"SELECT {selected}, {columns} FROM {table} WHERE {table}.{quote(meta.pk.column)} = %s"
-    return UserQuery(
-        sql,
-        StateQuery(sql, parameters, logout_converter(alias)),
-        [field.attname for field in fields],
-        [(index, convert) for index, convert in converters if convert is not None],
-    )
-
-
-def plain_user_table(user_model: type[Model]) -> bool:
-    """Tell whether one table holds every user and the default manager filters nothing."""
-    inherited = type(user_model._default_manager).get_queryset is BaseManager.get_queryset
-    return inherited and not user_model._meta.parents
+    sql = f"SELECT {row.columns}, {columns} FROM {row.table} WHERE {row.where}"
+    return UserQuery(sql, row, StateQuery(sql, parameters, logout_converter(alias)))
 
 
 class DatabaseBackend(RevocationBackend):
@@ -195,7 +136,7 @@ class DatabaseBackend(RevocationBackend):
         alias = router.db_for_read(user_model)
         if alias != router.db_for_read(RevokedToken) or not plain_user_table(user_model):
             state = self.state(token)
-            return (None if state.covers(token) else first_user(pk)), state
+            return (None if state.covers(token) else user_by_pk(pk)), state
         connection = connections[alias]
         query = user_query(alias, user_model._meta.label, token.token_type == "refresh")
         params = [*query.state.params(token), user_model._meta.pk.get_db_prep_value(pk, connection)]
@@ -206,8 +147,8 @@ class DatabaseBackend(RevocationBackend):
             # No such user: the lookup refuses the token anyway, but a revoked
             # token must be reported as revoked first.
             return None, self.state(token)
-        width = len(query.attnames)
-        return query.user(user_model, alias, row), query.state.state(row[width:])
+        width = len(query.row.attnames)
+        return query.row.user(user_model, alias, row), query.state.state(row[width:])
 
     def revoke(self, token: TokenRecord, reason: str = "", user: Any = None) -> bool:
         from ..models import RevokedToken
@@ -344,10 +285,6 @@ def delete_in_batches(queryset: Any, batch_size: int) -> int:
         if not batch:
             return deleted
         deleted += queryset.model.objects.filter(pk__in=batch).delete()[0]
-
-
-def first_user(pk: Any) -> Any:
-    return first(users_with_pk(pk))
 
 
 def family_user(family: uuid.UUID) -> Any:

@@ -11,6 +11,7 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from functools import cached_property
 from typing import Any
 
 from ..config import config
@@ -106,25 +107,35 @@ def moment(timestamp: Any) -> datetime | None:
 class TokenRecord:
     """What a store needs of a token: never the encoded token itself.
 
-    ``jti`` and ``identity`` are already in their stored forms.
+    ``jti`` and ``identity`` are already in their stored forms. ``expires``
+    is the ``exp`` claim (a NumericDate) or an ``expires_at`` datetime read
+    from a store; checks never need it as a datetime, so it is converted only
+    when asked (:attr:`expires_at`).
     """
 
     jti: str | None
     token_type: str
     identity: str
     issued_at: float | None
-    expires_at: datetime | None
+    expires: Any
 
     @classmethod
     def from_claims(cls, claims: dict[str, Any]) -> "TokenRecord":
         """Build the record of a token from its claims, whatever values they hold."""
         return cls(
-            jti=jti_key(claims.get("jti")),
-            token_type="refresh" if claims.get("type") == "refresh" else "access",
-            identity=identity_key(claims.get(config.identity_claim_key)),
-            issued_at=finite_number(claims.get("iat")),
-            expires_at=moment(claims.get("exp")),
+            jti_key(claims.get("jti")),
+            "refresh" if claims.get("type") == "refresh" else "access",
+            identity_key(claims.get(config.identity_claim_key)),
+            finite_number(claims.get("iat")),
+            claims.get("exp"),
         )
+
+    @cached_property
+    def expires_at(self) -> datetime | None:
+        """Return when the token expires; ``None``: never (no ``exp``, or beyond a datetime)."""
+        if isinstance(self.expires, datetime):
+            return self.expires
+        return moment(self.expires)
 
     def ttl(self, now: datetime | None = None) -> int | None:
         """Return for how many seconds the token stays usable; ``None``: for ever.

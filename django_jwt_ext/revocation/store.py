@@ -11,7 +11,6 @@ from django.utils.module_loading import import_string
 from ..config import config
 from ..exceptions import ConfigurationError, StoreUnavailableError
 from .base import RevocationBackend
-from .db import UNREACHABLE_DATABASE
 
 logger = logging.getLogger("django_jwt_ext.revocation")
 T = TypeVar("T")
@@ -47,12 +46,15 @@ setting_changed.connect(forget_backends, dispatch_uid="django_jwt_ext.revocation
 
 
 def unreachable_errors() -> tuple[type[BaseException], ...]:
-    """Return what the store raises when it cannot be reached.
+    """Return what the store raises when it cannot be reached."""
+    return get_backend().unreachable
 
-    The database counts whatever the backend: user lookups ride along some
-    checks.
-    """
-    return (*UNREACHABLE_DATABASE, *get_backend().unavailable_errors)
+
+def unavailable(cause: BaseException) -> StoreUnavailableError:
+    """Return the error of an unreachable store, caused by ``cause``."""
+    error = StoreUnavailableError(UNAVAILABLE)
+    error.__cause__ = cause
+    return error
 
 
 def reaching_store(call: Callable[[], T]) -> T:
@@ -60,7 +62,7 @@ def reaching_store(call: Callable[[], T]) -> T:
     try:
         return call()
     except unreachable_errors() as exc:
-        raise StoreUnavailableError(UNAVAILABLE) from exc
+        raise unavailable(exc) from exc
 
 
 async def areaching_store(call: Callable[[], Awaitable[T]]) -> T:
