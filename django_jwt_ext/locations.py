@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 from django.http import HttpRequest
 from django.http.request import RawPostDataException
 
-from .config import LOCATIONS, config
+from .config import config
 from .csrf import meta_key, needs_double_submit, submitted_value
 from .exceptions import InvalidHeaderError, InvalidQueryParamError, NoAuthorizationError
 
@@ -126,13 +126,6 @@ LOCATORS: dict[str, Callable[[HttpRequest, bool], tuple[Any, str | None]]] = {
     "query_string": from_query_string,
     "json": from_json,
 }
-
-
-def check_locations(locations: Sequence[str]) -> None:
-    """Raise ``ValueError`` unless every entry of ``locations`` is a location name."""
-    for location in locations:
-        if location not in LOCATIONS:
-            raise ValueError(f"{location!r} is not a valid location; use one of {LOCATIONS}")
 
 
 def locate(request: HttpRequest, locations: Sequence[str], refresh: bool) -> Found:

@@ -22,8 +22,9 @@ from asgiref.sync import sync_to_async
 from django.http import HttpRequest
 
 from . import defaults, revocation
-from .config import EXEMPT_METHODS, config
+from .config import EXEMPT_METHODS, LOCATIONS, config
 from .exceptions import (
+    ConfigurationError,
     FreshTokenRequired,
     JWTExtendedException,
     NoAuthorizationError,
@@ -32,7 +33,7 @@ from .exceptions import (
     UserLookupError,
     WrongTokenError,
 )
-from .locations import Found, check_locations, locate, underlying
+from .locations import Found, locate, underlying
 from .manager import JWTManager, get_jwt_manager
 from .token_user import TokenUser
 from .tokens import Claims, Header
@@ -56,13 +57,21 @@ class Requirements:
     skip_revocation_check: bool = False
 
     @classmethod
-    def of(cls, locations: str | tuple[str, ...] | list[str] | None = None, **flags: bool):
-        """Build requirements, accepting one location name or several."""
+    def of(
+        cls, locations: str | tuple[str, ...] | list[str] | None = None, **flags: bool
+    ) -> "Requirements":
+        """Build requirements, accepting one location name or several.
+
+        Unknown location names give requirements that every request refuses
+        with a server error, as flask-jwt-extended does (see
+        :class:`UnusableRequirements`).
+        """
         if isinstance(locations, str):
             locations = (locations,)
-        if locations:
-            check_locations(locations)
-        return cls(locations=tuple(locations) if locations else None, **flags)
+        names = tuple(locations) if locations else None
+        if names and any(name not in LOCATIONS for name in names):
+            return UnusableRequirements(locations=names, **flags)
+        return cls(locations=names, **flags)
 
     @property
     def token_locations(self) -> tuple[str, ...]:
@@ -79,6 +88,23 @@ class Requirements:
         if verified.location is None:
             return verified.requirements == self and self.optional
         return replace(verified.requirements, optional=self.optional) == self
+
+
+class UnusableRequirements(Requirements):
+    """Requirements naming a location that does not exist.
+
+    A programming error: as in flask-jwt-extended, decorating works and every
+    request to the view is a server error (``ConfigurationError``, also a
+    ``RuntimeError``) that names the mistake.
+    """
+
+    @property
+    def token_locations(self) -> tuple[str, ...]:
+        unknown = [name for name in self.locations or () if name not in LOCATIONS]
+        raise ConfigurationError(
+            f"jwt_required(locations=...) names unknown locations {unknown}; "
+            f"use {', '.join(LOCATIONS)}."
+        )
 
 
 class VerifiedJWT(NamedTuple):
