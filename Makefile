@@ -79,9 +79,11 @@ PYENV_PATH := $(shell for v in $$(pyenv versions --bare 2>/dev/null | grep -E '^
 matrix: $(STAMP) $(FLASK3_STAMP)
 	PATH="$(PYENV_PATH)$$PATH" $(BIN)/tox
 
-# Needs Debian's chromium and chromium-driver (.ci/run installs them).
+# Needs Debian's chromium and chromium-driver (.ci/run installs them). The demo
+# page and the admin's changelists at 1280x900; screenshots in
+# test-artifacts/screenshots/ (SCREENSHOT_DIR=dir puts them elsewhere).
 test-browser: $(STAMP)
-	$(BIN)/python -m pytest -m browser tests/test_browser.py
+	$(BIN)/python -m pytest -m browser --liveserver 127.0.0.1 tests/test_browser.py tests/test_browser_admin.py
 
 # The core must work without Django REST framework installed.
 $(NODRF_VENV)/.installed: setup.cfg pyproject.toml

@@ -1,3 +1,4 @@
+import sys
 from importlib.util import find_spec
 
 import pytest
@@ -83,3 +84,10 @@ def csrf_client():
 # Without Django REST framework installed (``make test-nodrf``) its tests are
 # not collected; everything else must pass.
 collect_ignore_glob = [] if find_spec("rest_framework") else ["test_drf*.py"]
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say where the browser tests saved their screenshots, when they saved some."""
+    chromium = sys.modules.get("tests.chromium")
+    if chromium is not None and chromium.SAVED:
+        terminalreporter.write_line(f"{len(chromium.SAVED)} screenshots in {chromium.SCREENSHOTS}")

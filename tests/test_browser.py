@@ -11,27 +11,20 @@ system packages.
 """
 
 import json
-import os
 from io import StringIO
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import jwt
 import pytest
 from django.core.management import call_command
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from testproject.demo import PASSWORD, USERNAME
+from tests.chromium import SAVED, SCREENSHOTS, start_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", ROOT / "test-artifacts" / "screenshots"))
 TOKEN_COOKIES = ("access_token_cookie", "refresh_token_cookie")
 CSRF_COOKIES = ("csrf_access_token", "csrf_refresh_token")
 COOKIES_SET = {"msg": "Tokens set in HttpOnly cookies"}
@@ -39,23 +32,7 @@ COOKIES_SET = {"msg": "Tokens set in HttpOnly cookies"}
 
 @pytest.fixture
 def browser(tmp_path):
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
-        "--window-size=1100,1500",
-    ):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
+    driver = start_chromium(tmp_path / "chromium-profile", 1100, 1500)
     yield driver
     driver.quit()
 
@@ -72,6 +49,7 @@ def screenshots():
         path = SCREENSHOTS / f"demo-{len(taken) + 1:02d}-{name}.png"
         assert browser.save_screenshot(str(path)), f"no screenshot saved at {path}"
         taken.append(path)
+        SAVED.append(path)
 
     return shoot
 
@@ -210,13 +188,15 @@ def test_the_demo_page_in_a_real_browser(
     assert_no_token_shown(browser, access_cookie["value"])
     screenshots(browser, "revoked")
 
-    # The admin lists the revoked token by its jti.
+    # The admin lists the revoked token by its jti: its first 8 characters,
+    # the whole value in their tooltip.
     jti = jwt.decode(access_cookie["value"], options={"verify_signature": False})["jti"]
     browser.find_element(By.ID, "admin-link").click()
     browser.find_element(By.NAME, "username").send_keys(USERNAME)
     browser.find_element(By.NAME, "password").send_keys(PASSWORD)
     browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
     WebDriverWait(browser, 10).until(lambda driver: "revokedtoken" in driver.current_url)
-    assert jti in visible(browser)
+    assert f"{jti[:8]}\N{HORIZONTAL ELLIPSIS}" in visible(browser)
+    assert browser.find_elements(By.CSS_SELECTOR, f'#result_list [title="{jti}"]')
     assert access_cookie["value"] not in browser.page_source
     screenshots(browser, "admin")

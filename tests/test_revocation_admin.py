@@ -1,23 +1,28 @@
 """The admin screens of the store: they render, search, filter, revoke, never leak a token."""
 
+import re
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import timezone as dt_timezone
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from django_jwt_ext import create_access_token, create_refresh_token, decode_token
-from django_jwt_ext.models import IssuedRefreshToken, RevokedIdentity, RevokedToken
+from django_jwt_ext.admin import compact_datetime, shortened
+from django_jwt_ext.models import IssuedRefreshToken, RevokedFamily, RevokedIdentity, RevokedToken
 from django_jwt_ext.revocation import (
     is_token_revoked,
     record_refresh_token,
     revoke_token,
     revoke_user_tokens,
 )
+from django_jwt_ext.revocation.records import JTI_LENGTH, storable
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +33,23 @@ def issued_refresh_token(user):
     record_refresh_token(token, user)
     return token
 
+
+def revoked_family(user):
+    """A refresh-token family revoked after a replay, as the store records it."""
+    return RevokedFamily.objects.create(
+        family=uuid.uuid4(),
+        identity=str(user.pk),
+        user=user,
+        jti=str(uuid.uuid4()),
+        reason="Refresh token reused",
+    )
+
+
 MODELS = {
     "issued": IssuedRefreshToken,
     "revoked": RevokedToken,
     "logouts": RevokedIdentity,
+    "families": RevokedFamily,
 }
 
 
@@ -69,6 +87,16 @@ def make_rows(django_user_model, count, start=0):
     )
     RevokedIdentity.objects.bulk_create(
         RevokedIdentity(identity=str(user.pk), user=user, revoked_before=now, reason="everywhere")
+        for user in users
+    )
+    RevokedFamily.objects.bulk_create(
+        RevokedFamily(
+            family=uuid.uuid4(),
+            identity=str(user.pk),
+            user=user,
+            jti=str(uuid.uuid4()),
+            reason="Refresh token reused",
+        )
         for user in users
     )
     return users
@@ -173,13 +201,17 @@ def test_action_revoke_selected_refresh_tokens(admin_client, user):
     )
 
 
-@pytest.mark.parametrize("model", [IssuedRefreshToken, RevokedToken], ids=["issued", "revoked"])
+@pytest.mark.parametrize(
+    "model", [IssuedRefreshToken, RevokedToken, RevokedFamily], ids=["issued", "revoked", "family"]
+)
 def test_action_revoke_users(admin_client, user, django_user_model, model):
     bob = django_user_model.objects.create_user("bob")
     alice_refresh, alice_access = issued_refresh_token(user), create_access_token(user)
     bob_refresh, bob_access = issued_refresh_token(bob), create_access_token(bob)
     if model is RevokedToken:
         revoke_token(create_access_token(user))
+    if model is RevokedFamily:
+        revoked_family(user)
     row = model.objects.get(user=user)
 
     response = admin_client.post(
@@ -199,6 +231,7 @@ def test_user_shows_as_a_link_to_the_user_admin(admin_client, user):
     issued_refresh_token(user)
     revoke_token(create_access_token(user))
     revoke_user_tokens(user)
+    revoked_family(user)
     link = f'<a href="{reverse("admin:auth_user_change", args=[user.pk])}">alice</a>'
     for model in MODELS.values():
         assert link in admin_client.get(changelist(model)).content.decode()
@@ -209,6 +242,7 @@ def test_the_encoded_token_never_appears(admin_client, user):
     revoke_token(access, reason="logout")
     revoke_token(refresh, reason="logout")
     revoke_user_tokens(user)
+    revoked_family(user)
     pages = [changelist(model) for model in MODELS.values()]
     pages += [
         reverse(
@@ -223,11 +257,156 @@ def test_the_encoded_token_never_appears(admin_client, user):
         for token in (refresh, access):
             assert token not in content
             assert token.rsplit(".", 1)[1] not in content  # not even the signature
-    # ... while the jti, which is what the store keeps, is shown.
-    assert decode_token(refresh)["jti"] in admin_client.get(pages[0]).content.decode()
+    # ... while the jti, which is what the store keeps, is shown: whole in the
+    # changelist's tooltip and in the change view.
+    jti = decode_token(refresh)["jti"]
+    assert f'title="{jti}"' in admin_client.get(pages[0]).content.decode()
+    assert jti in admin_client.get(pages[len(MODELS)]).content.decode()
 
 
 def test_records_cannot_be_typed_in(admin_client):
     for model in MODELS.values():
         url = reverse(f"admin:django_jwt_ext_{model._meta.model_name}_add")
         assert admin_client.get(url).status_code == 403
+
+
+ELLIPSIS = "\N{HORIZONTAL ELLIPSIS}"
+DIGEST = storable("x" * (JTI_LENGTH + 1), JTI_LENGTH)
+
+
+@pytest.mark.parametrize(
+    ("value", "length", "html"),
+    [
+        (
+            "7876ff18-bb94-4144-ae6e-d3a9536c75ed",
+            8,
+            '<span class="jwt-ext-value" title="7876ff18-bb94-4144-ae6e-d3a9536c75ed">'
+            f"<span>7876ff18{ELLIPSIS}</span></span>",
+        ),
+        (
+            DIGEST,
+            8,
+            f'<span class="jwt-ext-value" title="{DIGEST}">sha256:<wbr>'
+            f"<span>{DIGEST[7:15]}{ELLIPSIS}</span></span>",
+        ),
+        # Digests keep 8 hex digits, whatever length readable values get.
+        (
+            DIGEST,
+            24,
+            f'<span class="jwt-ext-value" title="{DIGEST}">sha256:<wbr>'
+            f"<span>{DIGEST[7:15]}{ELLIPSIS}</span></span>",
+        ),
+        # Nothing to hide: no ellipsis, no tooltip.
+        ("42", 8, '<span class="jwt-ext-value"><span>42</span></span>'),
+        ("123456789", 8, '<span class="jwt-ext-value"><span>123456789</span></span>'),
+        (
+            "alice@example.com",
+            24,
+            '<span class="jwt-ext-value"><span>alice@example.com</span></span>',
+        ),
+        (
+            '<b>"x"</b>-0123456789',
+            8,
+            '<span class="jwt-ext-value" title="&lt;b&gt;&quot;x&quot;&lt;/b&gt;-0123456789">'
+            f"<span>&lt;b&gt;&quot;x&quot;&lt;/{ELLIPSIS}</span></span>",
+        ),
+    ],
+    ids=["uuid", "digest", "digest-identity", "tiny", "one-over", "identity", "escaped"],
+)
+def test_shortened_values(value, length, html):
+    assert shortened(value, length) == html
+
+
+def test_compact_dates_wrap_between_date_and_time_only(settings):
+    settings.TIME_ZONE = "Europe/Paris"
+    moment = datetime(2025, 7, 10, 15, 4, 5, tzinfo=dt_timezone.utc)
+    assert compact_datetime(moment) == (
+        '<time datetime="2025-07-10T17:04:05+02:00" title="2025-07-10T17:04:05+02:00">'
+        "07/10/2025 5:04\N{NO-BREAK SPACE}p.m.</time>"
+    )
+    assert compact_datetime(None) is None
+
+
+def row_cells(content, css_class):
+    """The inner HTML of every changelist cell of the column ``css_class``."""
+    return re.findall(rf'<t[dh] class="{css_class}"[^>]*>(.*?)</t[dh]>', content, re.S)
+
+
+def test_changelists_show_short_identifiers_and_compact_dates(admin_client, user):
+    long_jti = "sso-" + "0f1e2d3c" * 40
+    token = create_refresh_token(user, additional_claims={"jti": long_jti})
+    record_refresh_token(token, user)
+    issued = IssuedRefreshToken.objects.get()
+    assert issued.jti == storable(long_jti, JTI_LENGTH)
+
+    content = admin_client.get(changelist(IssuedRefreshToken)).content.decode()
+    (jti_cell,) = row_cells(content, "field-jti")
+    assert f'title="{issued.jti}"' in jti_cell
+    assert f"sha256:<wbr><span>{issued.jti[7:15]}{ELLIPSIS}</span>" in jti_cell
+    assert issued.jti not in jti_cell.replace(f'title="{issued.jti}"', "")
+    (family_cell,) = row_cells(content, "field-family")
+    assert f"<span>{str(issued.family)[:8]}{ELLIPSIS}</span>" in family_cell
+    (issued_cell,) = row_cells(content, "field-issued_at")
+    assert issued_cell.startswith(
+        f'<time datetime="{issued.issued_at.isoformat(timespec="seconds")}"'
+    )
+    (rotated_cell,) = row_cells(content, "field-used_at")
+    assert rotated_cell == "-"
+    # The stylesheet that lets reasons and usernames wrap.
+    assert "django_jwt_ext/admin.css" in content
+    assert finders.find("django_jwt_ext/admin.css")
+
+
+def test_reasons_are_shown_whole(admin_client, user):
+    reason = "Laptop stolen; " + "every session ends. " * 12
+    revoke_token(create_access_token(user), reason=reason[:255])
+    revoke_user_tokens(user, reason=reason[:255])
+    for model in (RevokedToken, RevokedIdentity):
+        content = admin_client.get(changelist(model)).content.decode()
+        assert row_cells(content, "field-reason") == [reason[:255]]
+
+
+def test_logouts_of_identities_without_user(admin_client):
+    identity = "https://idp.example.com/subjects/" + "a1b2c3" * 50
+    revoke_user_tokens(identity, reason="partner offboarded")
+    stored = RevokedIdentity.objects.get().identity
+    assert stored.startswith("sha256:")
+
+    content = admin_client.get(changelist(RevokedIdentity)).content.decode()
+    (identity_cell,) = row_cells(content, "field-identity")
+    assert f'title="{stored}"' in identity_cell
+    assert f"{stored[7:15]}{ELLIPSIS}" in identity_cell
+    # No user to link, and the identity is not repeated in the user column.
+    assert row_cells(content, "field-user_display") == ["-"]
+
+
+@pytest.mark.parametrize(
+    ("model", "column", "field"),
+    [
+        (IssuedRefreshToken, 1, "jti"),
+        (IssuedRefreshToken, 3, "issued_at"),
+        (IssuedRefreshToken, 7, "family"),
+        (RevokedToken, 4, "revoked_at"),
+        (RevokedIdentity, 1, "identity"),
+        (RevokedFamily, 2, "jti"),
+    ],
+)
+def test_shortened_and_date_columns_sort_by_their_field(
+    admin_client, django_user_model, model, column, field
+):
+    make_rows(django_user_model, 5)
+    for direction in ("", "-"):
+        response = admin_client.get(changelist(model), {"o": f"{direction}{column}"})
+        shown = [getattr(row, field) for row in response.context["cl"].result_list]
+        assert shown == sorted(shown, reverse=direction == "-")
+        assert len(set(shown)) > 1
+
+
+def test_user_column_falls_back_to_the_identity_shortened(admin_client):
+    service = "svc:billing-reconciliation-worker-eu-west-1"
+    revoke_token(create_access_token(service), reason="rotated")
+    content = admin_client.get(changelist(RevokedToken)).content.decode()
+    assert row_cells(content, "field-user_display") == [
+        f'<span class="jwt-ext-value" title="{service}">'
+        f"<span>{service[:24]}{ELLIPSIS}</span></span>"
+    ]
