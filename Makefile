@@ -6,14 +6,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-NODRF_VENV ?= .venv-nodrf
+MINIMAL_VENV ?= .venv-minimal
 
-.PHONY: demo test test-nodrf test-browser lint matrix docs clean bench
+.PHONY: demo test test-minimal test-nodrf test-browser lint matrix docs clean bench bench-async
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,test-drf,lint]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,test-drf,test-async,lint]"
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -48,15 +48,19 @@ matrix: $(STAMP)
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m browser tests/test_browser.py
 
-# The core must work without Django REST framework installed.
-$(NODRF_VENV)/.installed: setup.cfg pyproject.toml
-	$(PYTHON) -m venv $(NODRF_VENV)
-	$(NODRF_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(NODRF_VENV)/bin/python -m pip install --quiet -e ".[dev]"
+# The core must work without the optional extras: no Django REST framework,
+# Django Ninja, Channels nor ASGI server installed; their tests are not collected.
+$(MINIMAL_VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(MINIMAL_VENV)
+	$(MINIMAL_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(MINIMAL_VENV)/bin/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-test-nodrf: $(NODRF_VENV)/.installed
-	$(NODRF_VENV)/bin/python -m pytest
+test-minimal: $(MINIMAL_VENV)/.installed
+	$(MINIMAL_VENV)/bin/python -m pytest
+
+# The former name of test-minimal.
+test-nodrf: test-minimal
 
 # The benchmark of docs/performance.rst: prints medians and ratios with
 # PASS/MISS, always exits 0. Not part of `make test` nor of CI.
@@ -69,8 +73,16 @@ $(BENCH_STAMP): $(STAMP)
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m bench.run
 
+# Requests per second of an async view with and without @jwt_required() under
+# uvicorn (2 workers), loaded by wrk on loopback (docs/performance.rst).
+bench-async: $(STAMP)
+	@command -v wrk >/dev/null || { \
+		SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q wrk; }
+	$(BIN)/python -m bench.asgi
+
 docs: $(STAMP)
 	$(BIN)/python -m sphinx -W --keep-going -n -b html docs docs/_build/html
 
 clean:
-	rm -rf $(VENV) $(NODRF_VENV) docs/_build db.sqlite3 *.egg-info
+	rm -rf $(VENV) $(MINIMAL_VENV) .venv-nodrf docs/_build db.sqlite3 *.egg-info

@@ -53,6 +53,19 @@ def django_csrf_applies(request: HttpRequest, requirements: Requirements) -> boo
     return False
 
 
+def apply_csrf_rule(request: HttpRequest, view: Any) -> None:
+    """Let a request to a view this app protects past ``CsrfViewMiddleware`` when
+    :func:`django_csrf_applies` says Django's check does not guard it."""
+    if request.method in SAFE_METHODS or getattr(view, "csrf_exempt", False):
+        return
+    requirements = view_requirements(view, request.method or "")
+    if requirements is None:
+        return
+    if not django_csrf_applies(request, requirements):
+        # The flag CsrfViewMiddleware sets once it has accepted a request.
+        request.csrf_processing_done = True  # type: ignore[attr-defined]
+
+
 class JWTMiddleware(MiddlewareMixin):
     """Put this before ``CsrfViewMiddleware``.
 
@@ -73,19 +86,13 @@ class JWTMiddleware(MiddlewareMixin):
     def process_view(
         self, request: HttpRequest, view: Any, view_args: Any, view_kwargs: Any
     ) -> None:
-        if request.method in SAFE_METHODS or getattr(view, "csrf_exempt", False):
-            return
-        requirements = view_requirements(view, request.method or "")
-        if requirements is None:
-            return
-        if not django_csrf_applies(request, requirements):
-            # The flag CsrfViewMiddleware sets once it has accepted a request.
-            request.csrf_processing_done = True  # type: ignore[attr-defined]
+        apply_csrf_rule(request, view)
 
     async def aprocess_view(
         self, request: HttpRequest, view: Any, view_args: Any, view_kwargs: Any
     ) -> None:
-        self.process_view(request, view, view_args, view_kwargs)
+        # Not self.process_view: under ASGI that attribute is this very method.
+        apply_csrf_rule(request, view)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if isinstance(exception, JWTExtendedException):

@@ -39,6 +39,12 @@ if HAS_DRF:
 if HAS_SPECTACULAR:
     INSTALLED_APPS.append("drf_spectacular")
 
+# Django Ninja and Channels are optional too (extras "ninja" and "channels").
+HAS_NINJA = find_spec("ninja") is not None
+HAS_CHANNELS = find_spec("channels") is not None
+if HAS_NINJA:
+    INSTALLED_APPS.append("ninja")  # the templates of its interactive docs
+
 # literalinclude-start: rest-framework
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["django_jwt_ext.authentication.JWTAuthentication"],

@@ -15,7 +15,6 @@ from django_jwt_ext import (
     get_current_user,
     get_jwt,
     get_jwt_header,
-    get_jwt_identity,
     get_jwt_request_location,
     jwt_required,
     rotate_refresh_token,

@@ -85,5 +85,8 @@ def rsa_pem_pair() -> tuple[str, str]:
 
 HAS_DRF = find_spec("rest_framework") is not None
 DRF_FLAVOURS = ("drf-apiview", "drf-function", "drf-viewset", "drf-classes") if HAS_DRF else ()
+HAS_NINJA = find_spec("ninja") is not None
+# Ninja operations with JWTAuth (testproject/ninja_api.py), sync and async.
+NINJA_FLAVOURS = ("ninja-sync", "ninja-async") if HAS_NINJA else ()
 # Every flavour of testproject, Django REST framework's included when installed.
-ALL_FLAVOURS = FLAVOURS + DRF_FLAVOURS
+ALL_FLAVOURS = FLAVOURS + NINJA_FLAVOURS + DRF_FLAVOURS
