@@ -21,7 +21,7 @@ from channels.middleware import BaseMiddleware
 from channels.sessions import CookieMiddleware
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import SuspiciousOperation
-from django.http import HttpResponse, QueryDict
+from django.http import QueryDict
 from django.http.cookie import parse_cookie
 
 from .exceptions import (
@@ -30,7 +30,6 @@ from .exceptions import (
     JWTExtendedException,
     StoreUnavailableError,
 )
-from .manager import get_jwt_manager
 from .pipeline import Requirements, VerifiedJWT, arevalidate, averify
 
 logger = logging.getLogger("django_jwt_ext.channels")
@@ -39,8 +38,6 @@ UNAUTHORIZED = 4401
 UNAVAILABLE = 4503
 # A handshake has no body: the JSON location cannot apply.
 HANDSHAKE_LOCATIONS = ("headers", "cookies", "query_string")
-# The ASGI extension that lets an application refuse a handshake with an HTTP response.
-DENIAL_RESPONSE = "websocket.http.response"
 
 Scope = dict[str, Any]
 Message = dict[str, Any]
@@ -96,10 +93,9 @@ class JWTAuthMiddleware(BaseMiddleware):
     query string, the cookies and the header; the JSON location does not
     apply to a handshake.
 
-    A refused handshake is answered before the consumer runs: with the
-    loader's HTTP response where the server supports the ASGI denial
-    response extension (uvicorn), else by closing it before acceptance (the
-    server answers 403). The reason is logged on ``django_jwt_ext.channels``.
+    A refused handshake is closed before acceptance, before the consumer
+    runs (servers answer the client with 403); the reason is logged on
+    ``django_jwt_ext.channels``.
     A message received after the token expired or was revoked is not passed
     on: the connection is closed with 4401 (4503 if the store cannot be
     reached) and the consumer receives ``websocket.disconnect``.
@@ -194,34 +190,11 @@ class Connection:
 
 
 async def refuse(scope: Scope, receive: Receive, send: Send, error: JWTExtendedException) -> None:
-    """Refuse the handshake: the loader's response where the server can send one, else a close."""
+    """Close the handshake before acceptance; log why."""
     logger.warning("Refused a WebSocket handshake on %s: %s", scope.get("path", ""), error)
     message = await receive()
-    if message.get("type") != "websocket.connect":
-        return  # The client went away first.
-    if DENIAL_RESPONSE in (scope.get("extensions") or {}):
-        await send_response(send, get_jwt_manager().error_response(error))
-    else:
+    if message.get("type") == "websocket.connect":  # Else the client went away first.
         await send({"type": "websocket.close", "code": close_code(error)})
-
-
-async def send_response(send: Send, response: HttpResponse) -> None:
-    """Send ``response`` as the handshake's denial (the ASGI ``websocket.http.response``)."""
-    headers = [
-        (name.encode("latin-1"), value.encode("latin-1")) for name, value in response.items()
-    ]
-    headers += [
-        (b"Set-Cookie", cookie.output(header="").strip().encode("latin-1"))
-        for cookie in response.cookies.values()
-    ]
-    await send(
-        {
-            "type": "websocket.http.response.start",
-            "status": response.status_code,
-            "headers": headers,
-        }
-    )
-    await send({"type": "websocket.http.response.body", "body": response.content})
 
 
 def JWTAuthMiddlewareStack(inner: Any, **options: Any) -> Any:

@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.routing import URLRouter
-from channels.testing import ApplicationCommunicator, WebsocketCommunicator
+from channels.testing import WebsocketCommunicator
 from django.urls import path
 
 from django_jwt_ext import create_access_token, create_refresh_token, decode_token
@@ -270,57 +270,6 @@ def test_handshake_request_joins_repeated_headers_as_django_does():
     assert request.GET["jwt"] == "abc"
     assert request.GET["x"] == "é"
     assert request.method == "GET"
-
-
-@run
-async def test_refusal_is_the_loaders_http_response_where_the_server_supports_one(manager, user):
-    @manager.expired_token_loader
-    def expired(jwt_header, jwt_data):
-        from django.http import JsonResponse
-
-        response = JsonResponse({"error": "expired", "sub": jwt_data["sub"]}, status=401)
-        response.set_cookie("seen", "1")
-        return response
-
-    token = create_access_token(user, expires_delta=timedelta(seconds=-1))
-    scope = {
-        "type": "websocket",
-        "path": ECHO,
-        "query_string": f"jwt={token}".encode(),
-        "headers": [],
-        "extensions": {"websocket.http.response": {}},
-    }
-    client = ApplicationCommunicator(application(), scope)
-    await client.send_input({"type": "websocket.connect"})
-    start = await client.receive_output()
-    body = await client.receive_output()
-    assert start["type"] == "websocket.http.response.start"
-    assert start["status"] == 401
-    headers = dict(start["headers"])
-    assert headers[b"Content-Type"] == b"application/json"
-    assert headers[b"Set-Cookie"].startswith(b"seen=1;")
-    assert body == {
-        "type": "websocket.http.response.body",
-        "body": b'{"error": "expired", "sub": "%s"}' % str(user.pk).encode(),
-    }
-
-
-@run
-async def test_the_default_denial_response_carries_the_challenge():
-    scope = {
-        "type": "websocket",
-        "path": ECHO,
-        "query_string": b"",
-        "headers": [],
-        "extensions": {"websocket.http.response": {}},
-    }
-    client = ApplicationCommunicator(application(), scope)
-    await client.send_input({"type": "websocket.connect"})
-    start = await client.receive_output()
-    body = await client.receive_output()
-    assert start["status"] == 401
-    assert dict(start["headers"])[b"WWW-Authenticate"] == b'Bearer realm="api"'
-    assert body["body"] == b'{"msg": "Missing \'jwt\' query paramater"}'
 
 
 @run
