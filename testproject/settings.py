@@ -44,6 +44,10 @@ HAS_NINJA = find_spec("ninja") is not None
 HAS_CHANNELS = find_spec("channels") is not None
 if HAS_NINJA:
     INSTALLED_APPS.append("ninja")  # the templates of its interactive docs
+# With daphne installed, runserver (make demo) serves ASGI: HTTP and WebSockets.
+if find_spec("daphne") is not None:
+    INSTALLED_APPS.insert(0, "daphne")
+ASGI_APPLICATION = "testproject.asgi.application"
 
 # literalinclude-start: rest-framework
 REST_FRAMEWORK = {

@@ -1,6 +1,9 @@
 """Under ASGI (Django's AsyncClient, the ASGI handler): the CSRF rule, and what runs
 on the event loop and what in a thread."""
 
+import asyncio
+import threading
+
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.test import AsyncClient, RequestFactory
@@ -94,3 +97,39 @@ def test_async_revocation_api_round_trip(settings, isolated_cache):
     assert async_to_sync(ais_token_revoked)(claims) is False
     assert async_to_sync(arevoke_token)(token) is True
     assert async_to_sync(ais_token_revoked)(claims) is True
+
+
+def test_cache_store_keeps_one_cache_object_across_requests(settings, isolated_cache, monkeypatch):
+    """Django's caches[alias] is per asyncio task: one new cache object (a new Redis
+    pool) per request, unless the store keeps its own."""
+    from django.core.cache import caches
+
+    settings.JWT_USER_LOOKUP = None
+    settings.JWT_REVOCATION_BACKEND = CACHE_BACKEND
+    created = []
+    create_connection = caches.create_connection
+
+    def counting(alias):
+        created.append(alias)
+        return create_connection(alias)
+
+    monkeypatch.setattr(caches, "create_connection", counting)
+    token = create_access_token("42")
+
+    statuses = []
+
+    async def requests():
+        client = AsyncClient()
+        for _ in range(5):
+            # Each request in a task of its own, as servers run them.
+            response = await asyncio.create_task(
+                client.get(flavour_path("async"), headers={"Authorization": f"Bearer {token}"})
+            )
+            statuses.append(response.status_code)
+
+    # A new thread starts with an empty context, as a server's event loop does.
+    thread = threading.Thread(target=async_to_sync(requests))
+    thread.start()
+    thread.join()
+    assert statuses == [200] * 5
+    assert created == ["default"]

@@ -1,6 +1,7 @@
 """CacheBackend: revocations in a Django cache (Redis) shared by every app server."""
 
 import hashlib
+import threading
 import uuid
 from contextlib import suppress
 from datetime import datetime, timezone
@@ -34,6 +35,29 @@ def key(kind: str, value: Any) -> str:
     """Return a cache key safe for every cache backend, whatever ``value`` holds."""
     digest = hashlib.sha256(str(value).encode("utf-8", "surrogatepass")).hexdigest()
     return f"{PREFIX}:{kind}:{digest}"
+
+
+class ThreadCache:
+    """The cache ``JWT_REVOCATION_CACHE_ALIAS`` names: one object per backend and thread.
+
+    Django's ``caches[alias]`` belongs to the current asyncio task under
+    ASGI, so each request would build a new cache object (for Redis, a new
+    connection pool) and the hot path would pay for it. A backend keeps one
+    per thread instead, as ``caches`` does under WSGI; a settings change
+    builds a new backend, and with it new caches.
+    """
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.storage = f"{name}_per_thread"
+
+    def __get__(self, backend: Any, owner: type) -> Any:
+        if backend is None:
+            return self
+        local = backend.__dict__.setdefault(self.storage, threading.local())
+        cache = getattr(local, "cache", None)
+        if cache is None:
+            cache = local.cache = caches.create_connection(config.revocation_cache_alias)
+        return cache
 
 
 def logout_moment(timestamp: Any) -> datetime | None:
@@ -73,9 +97,7 @@ class CacheBackend(RevocationBackend):
     unavailable_errors = client_errors()
     native_async = True
 
-    @property
-    def cache(self) -> BaseCache:
-        return caches[config.revocation_cache_alias]
+    cache: BaseCache = ThreadCache()  # type: ignore[assignment]
 
     def sync(self, steps: Steps[Any]) -> Any:
         return run(steps, self.cache, type(self))

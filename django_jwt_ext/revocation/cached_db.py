@@ -11,10 +11,10 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from django.core.cache import BaseCache, caches
+from django.core.cache import BaseCache
 
 from ..config import config
-from .cache import client_errors, key, logout_moment
+from .cache import ThreadCache, client_errors, key, logout_moment
 from .db import DatabaseBackend, first_user
 from .records import RevocationState, TokenRecord
 
@@ -38,9 +38,7 @@ class CachedDatabaseBackend(DatabaseBackend):
 
     cache_errors = client_errors()
 
-    @property
-    def cache(self) -> BaseCache:
-        return caches[config.revocation_cache_alias]
+    cache: BaseCache = ThreadCache()  # type: ignore[assignment]
 
     def cached_state(self, token: TokenRecord) -> RevocationState | None:
         """Return the state the cache holds for an access token, ``None`` on a miss."""
