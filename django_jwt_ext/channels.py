@@ -34,7 +34,9 @@ from .pipeline import Requirements, VerifiedJWT, arevalidate, averify
 
 logger = logging.getLogger("django_jwt_ext.channels")
 
+#: Close code: the token is missing, invalid, expired, revoked or no longer fresh.
 UNAUTHORIZED = 4401
+#: Close code: the revocation store cannot be reached (the connection fails closed).
 UNAVAILABLE = 4503
 # A handshake has no body: the JSON location cannot apply.
 HANDSHAKE_LOCATIONS = ("headers", "cookies", "query_string")
@@ -50,9 +52,8 @@ class HandshakeRequest:
     ``COOKIES``, ``GET`` and the method, built from the ASGI scope here only.
 
     Headers are read as Django's ASGI handler reads them (latin-1, repeated
-    headers joined).
-
-    :raises SuspiciousOperation: the query string has too many fields.
+    headers joined). A query string with more fields than
+    ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` raises Django's ``SuspiciousOperation``.
     """
 
     method = "GET"

@@ -41,7 +41,7 @@ def django_csrf_applies(request: HttpRequest, requirements: Requirements) -> boo
       session cookie keeps Django's check: it may act as the session's user.
 
     Whenever a JWT is verified, ``request.user`` is the token's user (see
-    :func:`~django_jwt_ext.pipeline.remember`), so a waived check never lets a
+    ``django_jwt_ext.pipeline.remember``), so a waived check never lets a
     request act as the session's user on the strength of someone's token.
     """
     try:

@@ -38,6 +38,7 @@ pygments_style = "friendly"
 # the API reference names (a docstring, and a base class of an exception) is
 # listed here.
 nitpick_ignore = [
+    ("py:class", "django.core.exceptions.ImproperlyConfigured"),
     ("py:class", "jwt.ExpiredSignatureError"),
     ("py:class", "jwt.exceptions.ExpiredSignatureError"),
 ]
