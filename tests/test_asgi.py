@@ -133,3 +133,16 @@ def test_cache_store_keeps_one_cache_object_across_requests(settings, isolated_c
     thread.join()
     assert statuses == [200] * 5
     assert created == ["default"]
+
+
+def test_a_decode_key_loader_sends_the_pipeline_to_a_thread(settings, manager, hops):
+    settings.JWT_USER_LOOKUP = None
+    settings.JWT_REVOCATION_BACKEND = CACHE_BACKEND
+    manager.decode_key_loader(lambda jwt_header, jwt_data: settings.JWT_SECRET_KEY)
+    assert averify(create_access_token("42")).claims["sub"] == "42"
+    assert hops == ["verify"]
+
+
+def test_an_options_pass_settles_no_later_requirements():
+    """What an exempt OPTIONS request stored never stands in for a verification."""
+    assert not pipeline.Requirements(optional=True).met_by(pipeline.no_token())
