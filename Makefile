@@ -6,14 +6,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-NODRF_VENV ?= .venv-nodrf
+MINIMAL_VENV ?= .venv-minimal
 
-.PHONY: demo test test-nodrf test-browser test-tutorial dist lint matrix docs clean bench bench-http wrk flask3-venv fuzz
+.PHONY: demo test test-minimal test-nodrf test-browser test-tutorial dist lint matrix docs clean bench bench-http bench-async wrk flask3-venv fuzz
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev,test-drf,lint]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,test-drf,test-async,lint]"
 	touch $(STAMP)
 
 # HOST is runserver's [address:]port; its address joins ALLOWED_HOSTS
@@ -85,15 +85,19 @@ matrix: $(STAMP) $(FLASK3_STAMP)
 test-browser: $(STAMP)
 	$(BIN)/python -m pytest -m browser --liveserver 127.0.0.1 tests/test_browser.py tests/test_browser_admin.py
 
-# The core must work without Django REST framework installed.
-$(NODRF_VENV)/.installed: setup.cfg pyproject.toml
-	$(PYTHON) -m venv $(NODRF_VENV)
-	$(NODRF_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(NODRF_VENV)/bin/python -m pip install --quiet -e ".[dev]"
+# The core must work without the optional extras: no Django REST framework,
+# Django Ninja, Channels nor ASGI server installed; their tests are not collected.
+$(MINIMAL_VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(MINIMAL_VENV)
+	$(MINIMAL_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(MINIMAL_VENV)/bin/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-test-nodrf: $(NODRF_VENV)/.installed $(FLASK3_STAMP)
-	$(NODRF_VENV)/bin/python -m pytest
+test-minimal: $(MINIMAL_VENV)/.installed $(FLASK3_STAMP)
+	$(MINIMAL_VENV)/bin/python -m pytest
+
+# The former name of test-minimal.
+test-nodrf: test-minimal
 
 # The benchmark of docs/performance.rst: interleaved comparisons repeated 3
 # times, PASS/MISS per target, always exits 0 on figures (1 only when a
@@ -139,8 +143,16 @@ dist: $(DIST_STAMP)
 test-tutorial: dist
 	$(BIN)/python -m pytest -m wheel tests/test_packaging.py tests/test_tutorial.py
 
+# Requests per second of an async view with and without @jwt_required() under
+# uvicorn (2 workers), loaded by wrk on loopback (docs/performance.rst).
+bench-async: $(STAMP)
+	@command -v wrk >/dev/null || { \
+		SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q wrk; }
+	$(BIN)/python -m bench.asgi
+
 docs: $(STAMP)
 	$(BIN)/python -m sphinx -W --keep-going -n -b html docs docs/_build/html
 
 clean:
-	rm -rf $(VENV) $(NODRF_VENV) $(FLASK3_VENV) docs/_build db.sqlite3 *.egg-info dist build test-artifacts
+	rm -rf $(VENV) $(MINIMAL_VENV) .venv-nodrf $(FLASK3_VENV) docs/_build db.sqlite3 *.egg-info dist build test-artifacts

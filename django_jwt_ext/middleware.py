@@ -41,7 +41,7 @@ def django_csrf_applies(request: HttpRequest, requirements: Requirements) -> boo
       session cookie keeps Django's check: it may act as the session's user.
 
     Whenever a JWT is verified, ``request.user`` is the token's user (see
-    :func:`~django_jwt_ext.pipeline.remember`), so a waived check never lets a
+    ``django_jwt_ext.pipeline.remember``), so a waived check never lets a
     request act as the session's user on the strength of someone's token.
     """
     try:
@@ -54,7 +54,8 @@ def django_csrf_applies(request: HttpRequest, requirements: Requirements) -> boo
 
 
 def apply_csrf_rule(request: HttpRequest, view: Any) -> None:
-    """Waive Django's CSRF check for a request to a JWT-protected view when the rule says so."""
+    """Let a request to a view this app protects past ``CsrfViewMiddleware`` when
+    :func:`django_csrf_applies` says Django's check does not guard it."""
     if request.method in SAFE_METHODS or getattr(view, "csrf_exempt", False):
         return
     requirements = view_requirements(view, request.method or "")
@@ -90,6 +91,7 @@ class JWTMiddleware(MiddlewareMixin):
     async def aprocess_view(
         self, request: HttpRequest, view: Any, view_args: Any, view_kwargs: Any
     ) -> None:
+        # Not self.process_view: under ASGI that attribute is this very method.
         apply_csrf_rule(request, view)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

@@ -9,14 +9,16 @@ The steps are written once, as a generator (:func:`verification`) that
 yields where the built-in revocation store must be asked. :func:`verify`
 answers synchronously; :func:`averify` answers with the store's async API on
 the event loop, or, when a step needs synchronous I/O (the ORM, a registered
-callback), runs the whole of :func:`verify` in one thread hop.
+callback), runs the whole of :func:`verify` in one thread hop. A token
+verified for a long-lived connection (a WebSocket) is judged again, later,
+by :func:`arevalidate`: expiry and revocation, the only verdicts that change.
 """
 
 import time
 from collections.abc import Generator
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest
@@ -25,6 +27,7 @@ from . import defaults, revocation
 from .config import EXEMPT_METHODS, LOCATIONS, config
 from .exceptions import (
     ConfigurationError,
+    ExpiredSignatureError,
     FreshTokenRequired,
     JWTExtendedException,
     NoAuthorizationError,
@@ -39,6 +42,7 @@ from .token_user import TokenUser
 from .tokens import Claims, Header
 
 NOT_LOADED = object()
+T = TypeVar("T")
 
 # Attributes this app sets on the Django request.
 VERIFIED_ATTR = "jwt_ext"
@@ -203,7 +207,16 @@ def checks_revocation(requirements: Requirements, claims: Claims) -> bool:
     return not requirements.skip_revocation_check and config.checks_revocation(claims["type"])
 
 
-Verification = Generator[Claims, bool, VerifiedJWT | None]
+# Steps that yield the claims whose revocation the built-in store must judge.
+Steps = Generator[Claims, bool, T]
+Verification = Steps[VerifiedJWT | None]
+
+
+def revoked(manager: JWTManager, header: Header, claims: Claims) -> Steps[bool]:
+    """Judge the token's revocation: the built-in store (yielded), else the registered loader."""
+    if manager.uses_builtin_store:
+        return (yield claims)
+    return manager.callbacks.token_in_blocklist(header, claims)
 
 
 def verification(request: Any, requirements: Requirements) -> Verification:
@@ -241,12 +254,10 @@ def verification(request: Any, requirements: Requirements) -> Verification:
     user, lookup = NOT_LOADED, manager.user_lookup
     if checks_revocation(requirements, claims):
         if uses_fused_lookup(manager):
-            user, revoked = defaults.user_and_revocation(claims)
-        elif manager.uses_builtin_store:
-            revoked = yield claims
+            user, is_revoked = defaults.user_and_revocation(claims)
         else:
-            revoked = callbacks.token_in_blocklist(header, claims)
-        if revoked:
+            is_revoked = yield from revoked(manager, header, claims)
+        if is_revoked:
             raise RevokedTokenError(header, claims)
     if requirements.fresh and not fresh_first:
         check_fresh(header, claims)
@@ -275,11 +286,25 @@ def verify(request: Any, requirements: Requirements) -> VerifiedJWT | None:
 
     :raises JWTExtendedException: the request does not meet ``requirements``.
     """
-    steps = verification(request, requirements)
+    return answer(verification(request, requirements))
+
+
+def answer(steps: Steps[T]) -> T:
+    """Run ``steps``, answering their revocation questions with the store's sync API."""
     try:
         claims = next(steps)
         while True:
             claims = steps.send(revocation.is_token_revoked(claims))
+    except StopIteration as done:
+        return done.value
+
+
+async def aanswer(steps: Steps[T]) -> T:
+    """The async twin of :func:`answer`: the store's async API, on the event loop."""
+    try:
+        claims = next(steps)
+        while True:
+            claims = steps.send(await revocation.ais_token_revoked(claims))
     except StopIteration as done:
         return done.value
 
@@ -308,13 +333,49 @@ async def averify(request: Any, requirements: Requirements) -> VerifiedJWT | Non
     synchronous I/O, else in one thread hop for the whole pipeline."""
     if needs_thread(get_jwt_manager()):
         return await sync_to_async(verify)(request, requirements)
-    steps = verification(request, requirements)
-    try:
-        claims = next(steps)
-        while True:
-            claims = steps.send(await revocation.ais_token_revoked(claims))
-    except StopIteration as done:
-        return done.value
+    return await aanswer(verification(request, requirements))
+
+
+def expired(claims: Claims) -> bool:
+    """Tell whether ``exp`` has passed, with the decode leeway, as PyJWT judges it."""
+    expires = claims.get("exp")
+    return expires is not None and time.time() >= int(expires) + config.leeway_seconds
+
+
+def revalidation(verified: VerifiedJWT) -> Steps[None]:
+    """The steps that judge again a token verified earlier: expiry, freshness (a
+    timed one lapses) when required, then revocation.
+
+    Its signature and type cannot have changed; its user is not looked up again.
+
+    :raises JWTExtendedException: the token has expired, stopped being fresh or
+        was revoked since.
+    """
+    header, claims = verified.header, verified.claims
+    if expired(claims):
+        raise ExpiredSignatureError(header, claims)
+    requirements = verified.requirements or Requirements()
+    if requirements.fresh:
+        check_fresh(header, claims)
+    if checks_revocation(requirements, claims) and (
+        yield from revoked(get_jwt_manager(), header, claims)
+    ):
+        raise RevokedTokenError(header, claims)
+
+
+async def arevalidate(verified: VerifiedJWT) -> None:
+    """Judge again, for a long-lived connection, a token verified earlier.
+
+    Cheap enough for every message: clock comparisons and one revocation
+    check (the store's async API, or a registered loader in a thread).
+
+    :raises JWTExtendedException: the token has expired, stopped being fresh or
+        was revoked since.
+    """
+    if get_jwt_manager().uses_builtin_store:
+        await aanswer(revalidation(verified))
+    else:
+        await sync_to_async(answer)(revalidation(verified))
 
 
 def requirements_of(

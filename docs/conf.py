@@ -38,6 +38,7 @@ pygments_style = "friendly"
 # reference names anyway (in docstrings, and as base classes of exceptions)
 # are listed here.
 nitpick_ignore = [
+    ("py:class", "django.core.exceptions.ImproperlyConfigured"),
     ("py:class", "jwt.ExpiredSignatureError"),
     ("py:class", "jwt.exceptions.ExpiredSignatureError"),
     ("py:class", "django.core.exceptions.ImproperlyConfigured"),

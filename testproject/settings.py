@@ -27,7 +27,11 @@ ALLOWED_HOSTS = [
     "localhost",
     "testserver",
     *allowed_hosts(os.environ.get("DEMO_HOST", "")),
-    *(name.strip() for name in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if name.strip()),
+    *(
+        name.strip()
+        for name in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",")
+        if name.strip()
+    ),
 ]
 
 INSTALLED_APPS = [
@@ -49,6 +53,16 @@ if HAS_DRF:
     INSTALLED_APPS.append("rest_framework")
 if HAS_SPECTACULAR:
     INSTALLED_APPS.append("drf_spectacular")
+
+# Django Ninja and Channels are optional too (extras "ninja" and "channels").
+HAS_NINJA = find_spec("ninja") is not None
+HAS_CHANNELS = find_spec("channels") is not None
+if HAS_NINJA:
+    INSTALLED_APPS.append("ninja")  # the templates of its interactive docs
+# With daphne installed, runserver (make demo) serves ASGI: HTTP and WebSockets.
+if find_spec("daphne") is not None:
+    INSTALLED_APPS.insert(0, "daphne")
+ASGI_APPLICATION = "testproject.asgi.application"
 
 # literalinclude-start: rest-framework
 REST_FRAMEWORK = {

@@ -32,6 +32,11 @@ for variant, requirements in flavours.VARIANTS.items():
         for flavour, view in build(**requirements).items():
             urlpatterns.append(path(f"flavours/{flavour}/{variant}", view))
 
+if settings.HAS_NINJA:
+    from .ninja_api import api, flavours_api
+
+    urlpatterns += [path("ninja/", api.urls), path("flavours/", flavours_api.urls)]
+
 if settings.HAS_SPECTACULAR:
     from drf_spectacular.views import SpectacularAPIView
 

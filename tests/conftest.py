@@ -7,7 +7,7 @@ from django.test import Client
 
 from django_jwt_ext import JWTManager, create_access_token, create_refresh_token
 from tests import managers
-from tests.helpers import FLAVOURS, LOCATIONS
+from tests.helpers import FLAVOURS, LOCATIONS, NINJA_FLAVOURS
 
 # A 64-byte HMAC key: long enough for HS512 (RFC 7518 3.2).
 SECRET = "test-secret-0123456789abcdef0123456789abcdef0123456789abcdef0123"
@@ -41,9 +41,9 @@ def demo_settings(settings):
     return settings
 
 
-@pytest.fixture(params=FLAVOURS)
+@pytest.fixture(params=FLAVOURS + NINJA_FLAVOURS)
 def flavour(request):
-    """Each view flavour of testproject's core set in turn."""
+    """Each view flavour of testproject's core set in turn, and the Ninja operations."""
     return request.param
 
 
@@ -81,9 +81,21 @@ def csrf_client():
     return Client(enforce_csrf_checks=True)
 
 
-# Without Django REST framework installed (``make test-nodrf``) its tests are
-# not collected; everything else must pass.
-collect_ignore_glob = [] if find_spec("rest_framework") else ["test_drf*.py"]
+# Without an optional extra installed (``make test-minimal``) its tests are not
+# collected; everything else must pass.
+OPTIONAL = {
+    "rest_framework": ["test_drf*.py"],
+    "ninja": ["test_ninja*.py"],
+    "channels": ["test_channels*.py"],
+    # The real ASGI servers and the WebSocket client.
+    "uvicorn": ["test_asgi_servers.py"],
+}
+collect_ignore_glob = [
+    pattern
+    for module, patterns in OPTIONAL.items()
+    if not find_spec(module)
+    for pattern in patterns
+]
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -88,5 +88,8 @@ if HAS_DRF:
     from testproject.drf_flavours import DRF_FLAVOURS
 else:
     DRF_FLAVOURS = ()
+HAS_NINJA = find_spec("ninja") is not None
+# Ninja operations with JWTAuth (testproject/ninja_api.py), sync and async.
+NINJA_FLAVOURS = ("ninja-sync", "ninja-async") if HAS_NINJA else ()
 # Every flavour of testproject, Django REST framework's included when installed.
-ALL_FLAVOURS = FLAVOURS + DRF_FLAVOURS
+ALL_FLAVOURS = FLAVOURS + NINJA_FLAVOURS + DRF_FLAVOURS

@@ -14,6 +14,8 @@ import pytest
 
 # The adapters that may import Django REST framework / drf-spectacular.
 DRF_MODULES = ("authentication", "permissions", "drf_errors", "schema")
+# The adapters of the other optional extras (Django Ninja, Channels): not core.
+OPTIONAL_MODULES = (*DRF_MODULES, "ninja", "channels")
 
 SCRIPT = textwrap.dedent(
     """
@@ -51,9 +53,10 @@ SCRIPT = textwrap.dedent(
     import django_jwt_ext
 
     drf_modules = {"django_jwt_ext." + name for name in %(drf_modules)r}
+    optional_modules = {"django_jwt_ext." + name for name in %(optional_modules)r}
     imported = []
     for module in pkgutil.walk_packages(django_jwt_ext.__path__, "django_jwt_ext."):
-        if module.name in drf_modules:
+        if module.name in optional_modules:
             continue
         importlib.import_module(module.name)
         imported.append(module.name)
@@ -102,7 +105,7 @@ SCRIPT = textwrap.dedent(
     assert loaded == [], report
     print("core modules:", len(imported))
     """
-) % {"drf_modules": DRF_MODULES}
+) % {"drf_modules": DRF_MODULES, "optional_modules": OPTIONAL_MODULES}
 
 
 def run(mode):

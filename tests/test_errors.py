@@ -32,7 +32,7 @@ from django_jwt_ext import (
 from django_jwt_ext.mixins import JWTRequiredMixin
 from django_jwt_ext.revocation import revoke_token
 from tests.conftest import SECRET
-from tests.helpers import assert_refused, call, flavour_path
+from tests.helpers import HAS_NINJA, assert_refused, call, flavour_path
 
 pytestmark = pytest.mark.django_db
 
@@ -633,6 +633,24 @@ OPTIONS_VIEWS = {
 }
 
 urlpatterns = [path(f"options/{name}", view) for name, view in OPTIONS_VIEWS.items()]
+
+if HAS_NINJA:
+    from ninja import NinjaAPI
+
+    from django_jwt_ext.ninja import JWTAuth, add_error_handler
+
+    options_api = NinjaAPI(auth=JWTAuth(), urls_namespace="options", docs_url=None)
+    add_error_handler(options_api)
+
+    @options_api.api_operation(["GET", "POST", "OPTIONS"], "/ninja-sync")
+    def ninja_sync_view(request):
+        return preflight(request)
+
+    @options_api.api_operation(["GET", "POST", "OPTIONS"], "/ninja-async")
+    async def ninja_async_view(request):
+        return preflight(request)
+
+    urlpatterns.append(path("options/", options_api.urls))
 
 
 @pytest.mark.urls("tests.test_errors")

@@ -31,8 +31,6 @@ def client_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
-
-
 def key(kind: str, value: Any) -> str:
     """Return a cache key safe for every cache backend, whatever ``value`` holds.
 
@@ -50,24 +48,27 @@ def key(kind: str, value: Any) -> str:
     return f"{PREFIX}:{kind}#{digest}"
 
 
-class CacheHandle:
-    """The cache ``JWT_REVOCATION_CACHE_ALIAS`` names, fetched once per thread.
+class ThreadCache:
+    """The cache ``JWT_REVOCATION_CACHE_ALIAS`` names: one object per backend and thread.
 
-    ``caches[alias]`` gives each thread its own instance (some clients are
-    not thread-safe) but costs a context-local lookup on every call; checks
-    ask for it on every request. A backend instance lives until a setting
-    changes, so the handle never outlives the ``CACHES`` it came from.
+    Django's ``caches[alias]`` belongs to the current asyncio task under
+    ASGI, so each request would build a new cache object (for Redis, a new
+    connection pool) and the hot path would pay for it. A backend keeps one
+    per thread instead, as ``caches`` does under WSGI; a settings change
+    builds a new backend, and with it new caches.
     """
 
-    def __init__(self) -> None:
-        self.local = threading.local()
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.storage = f"{name}_per_thread"
 
-    def __call__(self) -> BaseCache:
-        try:
-            return self.local.cache
-        except AttributeError:
-            self.local.cache = cache = caches[config.revocation_cache_alias]
-            return cache
+    def __get__(self, backend: Any, owner: type) -> Any:
+        if backend is None:
+            return self
+        local = backend.__dict__.setdefault(self.storage, threading.local())
+        cache = getattr(local, "cache", None)
+        if cache is None:
+            cache = local.cache = caches.create_connection(config.revocation_cache_alias)
+        return cache
 
 
 def logout_moment(timestamp: Any) -> datetime | None:
@@ -100,20 +101,14 @@ class CacheBackend(RevocationBackend):
     servers accept revoked tokens, and an evicted entry forgets a revocation.
 
     Each operation is written once, as steps (see
-    :mod:`~django_jwt_ext.revocation.steps`); the async twins run the same
+    ``django_jwt_ext.revocation.steps``); the async twins run the same
     steps with the cache's async API.
     """
 
     unavailable_errors = client_errors()
     native_async = True
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.cache_handle = CacheHandle()
-
-    @property
-    def cache(self) -> BaseCache:
-        return self.cache_handle()
+    cache: BaseCache = ThreadCache()  # type: ignore[assignment]
 
     def sync(self, steps: Steps[Any]) -> Any:
         return run(steps, self.cache, type(self))

@@ -15,7 +15,7 @@ from django.core.cache import BaseCache
 
 from ..config import config
 from ..users import user_by_pk
-from .cache import CacheHandle, client_errors, key, logout_moment
+from .cache import ThreadCache, client_errors, key, logout_moment
 from .db import DatabaseBackend
 from .records import RevocationState, TokenRecord
 
@@ -39,13 +39,7 @@ class CachedDatabaseBackend(DatabaseBackend):
 
     cache_errors = client_errors()
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.cache_handle = CacheHandle()
-
-    @property
-    def cache(self) -> BaseCache:
-        return self.cache_handle()
+    cache: BaseCache = ThreadCache()  # type: ignore[assignment]
 
     def cached_state(self, token: TokenRecord) -> RevocationState | None:
         """Return the state the cache holds for an access token, ``None`` on a miss."""

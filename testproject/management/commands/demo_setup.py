@@ -1,5 +1,6 @@
 """Create the demo user and print a curl walk-through of the demo."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
@@ -55,6 +56,34 @@ Listening on every interface: other machines open http://<this machine's name>:{
 once that name is allowed, e.g. make demo HOST={addrport} ALLOWED_HOSTS=<name>
 """
 
+# The walk-through's token was logged out at step 5: these steps log in again.
+LOGIN = """  TOKEN=$(curl -s -X POST {base}/api/login -H 'Content-Type: application/json' \\
+    -d '{{"username": "{username}", "password": "{password}"}}' \\
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["access_token"])')
+"""
+
+NINJA_STEP = (
+    """
+  # 7. Django Ninja: the same kind of token on a Ninja API, sync and async
+  #    operations (its interactive docs are at {base}/ninja/docs); 200, 200, 401
+"""
+    + LOGIN
+    + """  curl -s -w ' %{{http_code}}\\n' {base}/ninja/whoami -H "Authorization: Bearer $TOKEN"
+  curl -s -w ' %{{http_code}}\\n' {base}/ninja/async/whoami -H "Authorization: Bearer $TOKEN"
+  curl -s -w ' %{{http_code}}\\n' {base}/ninja/whoami
+"""
+)
+
+CHANNELS_STEP = (
+    """
+  # 8. A WebSocket (Channels): the echo consumer answers as the token's user;
+  #    without a token the handshake is refused (the client gets HTTP 403)
+"""
+    + LOGIN
+    + """  .venv/bin/python -m testproject.ws_client {ws_base} "$TOKEN"
+"""
+)
+
 
 class Command(BaseCommand):
     help = "Create the demo user (demo / demo-password) and print how to try the demo."
@@ -74,9 +103,16 @@ class Command(BaseCommand):
         user.save()
         address, port = split_addrport(options["host"])
         elsewhere = ELSEWHERE.format(port=port, addrport=options["host"])
+        template = WALKTHROUGH
+        if settings.HAS_NINJA:
+            template += NINJA_STEP
+        if settings.HAS_CHANNELS and "daphne" in settings.INSTALLED_APPS:
+            template += CHANNELS_STEP
+        base = base_url(options["host"])
         self.stdout.write(
-            WALKTHROUGH.format(
-                base=base_url(options["host"]),
+            template.format(
+                base=base,
+                ws_base="ws" + base.removeprefix("http"),
                 username=USERNAME,
                 password=PASSWORD,
                 elsewhere=elsewhere if address in WILDCARDS else "",
