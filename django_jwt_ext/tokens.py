@@ -14,7 +14,13 @@ from typing import Any, Literal
 
 import jwt
 
-from .exceptions import CSRFError, ExpiredSignatureError, JWTDecodeError, decode_error
+from .exceptions import (
+    CSRFError,
+    ExpiredSignatureError,
+    JWTDecodeError,
+    KeyMismatchError,
+    decode_error,
+)
 
 Claims = dict[str, Any]
 Header = dict[str, Any]
@@ -179,7 +185,7 @@ def decode_jwt(
     except jwt.InvalidTokenError as exc:
         raise decode_error(exc) from None
     except KEY_MISMATCH_ERRORS as exc:
-        raise JWTDecodeError(KEY_MISMATCH_MESSAGE) from exc
+        raise KeyMismatchError(KEY_MISMATCH_MESSAGE) from exc
 
     claims = decoded["payload"]
     if identity_claim_key not in claims:
