@@ -24,11 +24,14 @@ Keys are loaded once and kept until a setting changes.
 import base64
 import hashlib
 import json
+import secrets
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from django.core.signals import setting_changed
 from jwt.algorithms import get_default_algorithms, requires_cryptography
 
@@ -103,6 +106,13 @@ def thumbprint(members: dict[str, Any]) -> str:
     canonical = json.dumps(required, separators=(",", ":"), sort_keys=True)
     digest = hashlib.sha256(canonical.encode("utf-8")).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
+
+
+def pem_thumbprint(public_pem: str, algorithm: str) -> str:
+    """Return the RFC 7638 thumbprint of a public key in PEM, loaded for ``algorithm``."""
+    return thumbprint(
+        public_jwk(get_default_algorithms()[algorithm].prepare_key(public_pem), algorithm)
+    )
 
 
 def accepted_algorithms() -> list[str]:
@@ -253,6 +263,47 @@ def published_jwks() -> dict[str, list[dict[str, Any]]] | None:
         if key.is_public and key.kid not in published:  # A key listed twice is published once.
             published[key.kid] = key.jwk()
     return {"keys": list(published.values())} if published else None
+
+
+# New keys: RSA sizes by hash length (NIST SP 800-57), the curve of each ES*
+# algorithm, Ed25519 for EdDSA, and 64 random bytes for HMAC secrets (enough
+# for HS512, RFC 7518 3.2).
+RSA_BITS = {"256": 2048, "384": 3072, "512": 4096}
+EC_CURVES: dict[str, type[ec.EllipticCurve]] = {
+    "ES256": ec.SECP256R1,
+    "ES256K": ec.SECP256K1,
+    "ES384": ec.SECP384R1,
+    "ES512": ec.SECP521R1,
+}
+SECRET_BYTES = 64
+GENERATED_ALGORITHMS = (
+    *(f"{family}{bits}" for family in ("HS", "RS", "PS") for bits in RSA_BITS),
+    *EC_CURVES,
+    "EdDSA",
+)
+
+
+def new_key(algorithm: str) -> tuple[str, str | None]:
+    """Return a new key for ``algorithm`` (one of :data:`GENERATED_ALGORITHMS`):
+    ``(private PEM, public PEM)``, or ``(secret, None)`` for an HMAC algorithm."""
+    if algorithm.startswith("HS"):
+        return secrets.token_urlsafe(SECRET_BYTES), None
+    private: Any
+    if algorithm in EC_CURVES:
+        private = ec.generate_private_key(EC_CURVES[algorithm]())
+    elif algorithm == "EdDSA":
+        private = ed25519.Ed25519PrivateKey.generate()
+    else:
+        private = rsa.generate_private_key(public_exponent=65537, key_size=RSA_BITS[algorithm[2:]])
+    private_pem = private.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    public_pem = private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private_pem.decode("ascii"), public_pem.decode("ascii")
 
 
 def forget_keys(**kwargs: Any) -> None:
