@@ -4,6 +4,10 @@ PyJWT's ``PyJWKClient`` fetches, parses and caches the key set; this module
 adds what a server verifying every request needs on top of it:
 
 * one client per process and URL, kept until a setting changes;
+* one fetch at a time: requests that need the set while it is being fetched
+  wait for that fetch and share its outcome (an expired cache under load
+  costs one request to the identity provider, and a failed fetch fails the
+  waiting requests at once instead of one timeout after another);
 * a ``kid`` missing from the cached set refetches it at most once per cache
   period, however many unknown kids arrive (forged ones cannot make this
   server hammer the identity provider);
@@ -51,9 +55,12 @@ class RemoteKeys:
             headers=dict(REQUEST_HEADERS),
         )
         self.cache_seconds = cache_seconds
-        self.lock = threading.Lock()
-        # When an unknown kid last made us refetch (time.monotonic()).
+        self.fetch_lock = threading.Lock()
+        self.refetch_lock = threading.Lock()
+        # time.monotonic() of the last refetch an unknown kid caused, and of the
+        # last failed fetch.
         self.refetched_at: float | None = None
+        self.failed_at: float | None = None
 
     def key(self, kid: str) -> PyJWK | None:
         """Return the signing key named ``kid``, or ``None`` when the issuer has none.
@@ -70,7 +77,7 @@ class RemoteKeys:
 
     def may_refetch(self) -> bool:
         """Take the one refetch an unknown kid may cause per cache period, if it is free."""
-        with self.lock:
+        with self.refetch_lock:
             now = time.monotonic()
             if self.refetched_at is not None and now - self.refetched_at < self.cache_seconds:
                 return False
@@ -81,13 +88,19 @@ class RemoteKeys:
         """Return the signing keys of the set, fetched when the cache is empty, expired or
         ``refresh`` is true.
 
-        :raises KeySetUnavailableError: the fetch failed.
+        :raises KeySetUnavailableError: the fetch failed, or one did while this
+            request waited for it.
         """
-        try:
-            return self.client.get_signing_keys(refresh=refresh)
-        except FETCH_ERRORS as exc:
-            logger.warning("JWKS %s cannot be fetched: %s", self.client.uri, exc)
-            raise KeySetUnavailableError(UNAVAILABLE) from exc
+        asked = time.monotonic()
+        with self.fetch_lock:
+            if self.failed_at is not None and self.failed_at >= asked:
+                raise KeySetUnavailableError(UNAVAILABLE)
+            try:
+                return self.client.get_signing_keys(refresh=refresh)
+            except FETCH_ERRORS as exc:
+                self.failed_at = time.monotonic()
+                logger.warning("JWKS %s cannot be fetched: %s", self.client.uri, exc)
+                raise KeySetUnavailableError(UNAVAILABLE) from exc
 
 
 @cache
