@@ -212,7 +212,9 @@ def test_forged_kids_refetch_at_most_once_per_cache_period(client, settings, idp
     assert server.hits == 4
 
 
-def test_a_key_published_after_a_forged_kid_waits_for_the_next_period(client, settings, idp, server):
+def test_a_key_published_after_a_forged_kid_waits_for_the_next_period(
+    client, settings, idp, server
+):
     settings.JWT_JWKS_CACHE_SECONDS = 1
     assert opens(client, idp.token("idp-1"))
     assert_refused(get(client, idp.token(kid="forged", key=idp.keys["idp-1"])), 422, UNKNOWN_KID)

@@ -54,7 +54,12 @@ def test_current_and_fallback_keys_are_published(client, settings, pairs, key_ty
         rfc7638_thumbprint(retired[1]),
     ]
     for key in key_set["keys"]:
-        assert (key["kty"], key.get("crv"), key["alg"], key["use"]) == (kty, curve, algorithm, "sig")
+        assert (key["kty"], key.get("crv"), key["alg"], key["use"]) == (
+            kty,
+            curve,
+            algorithm,
+            "sig",
+        )
         assert not PRIVATE_MEMBERS & set(key)
         assert "key_ops" not in key  # "use" says it; RFC 7517 4.3 advises one of the two.
 
@@ -88,9 +93,7 @@ def test_the_response_is_cacheable_json(client, settings, pairs):
 def test_explicit_kids_are_published(client, settings, pairs):
     (current, retired), other = pairs["ES256"], pairs["ES384"][0]
     settings.JWT_DECODE_ALGORITHMS = ["ES384"]
-    use_pair(
-        settings, "ES256", current, fallbacks=[{"kid": "2024", "key": retired[1]}, other[1]]
-    )
+    use_pair(settings, "ES256", current, fallbacks=[{"kid": "2024", "key": retired[1]}, other[1]])
     settings.JWT_KEY_ID = "2025"
     keys = published(client)["keys"]
     assert [(key["kid"], key["alg"]) for key in keys] == [
@@ -168,7 +171,9 @@ def test_generate_prints_a_working_key_pair(settings, algorithm, kty):
     assert rfc7638_thumbprint(public) in err
     # What it printed works as settings, and the thumbprint is the kid of new tokens.
     use_pair(settings, algorithm, (private, public))
-    assert pyjwt.get_unverified_header(create_access_token("a"))["kid"] == rfc7638_thumbprint(public)
+    assert pyjwt.get_unverified_header(create_access_token("a"))["kid"] == rfc7638_thumbprint(
+        public
+    )
 
 
 @pytest.mark.parametrize("algorithm", ["HS256", "HS512"])
@@ -183,7 +188,9 @@ def test_generate_prints_a_64_byte_secret(algorithm):
 def test_generate_defaults_to_jwt_algorithm(settings):
     settings.JWT_ALGORITHM = "ES384"
     out, _ = run("generate")
-    public = serialization.load_pem_public_key(out[out.index("-----BEGIN PUBLIC KEY-----") :].encode())
+    public = serialization.load_pem_public_key(
+        out[out.index("-----BEGIN PUBLIC KEY-----") :].encode()
+    )
     assert public.curve.name == "secp384r1"
 
 
