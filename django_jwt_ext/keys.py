@@ -284,7 +284,7 @@ GENERATED_ALGORITHMS = (
 
 
 def new_key(algorithm: str) -> tuple[str, str | None]:
-    """Return a new key for ``algorithm`` (one of :data:`GENERATED_ALGORITHMS`):
+    """Return a new key for ``algorithm`` (one of ``GENERATED_ALGORITHMS``):
     ``(private PEM, public PEM)``, or ``(secret, None)`` for an HMAC algorithm."""
     if algorithm.startswith("HS"):
         return secrets.token_urlsafe(SECRET_BYTES), None

@@ -34,12 +34,13 @@ pygments_style = "friendly"
 
 # Nitpicky mode is on (make docs passes -n) and intersphinx cannot reach the
 # network here, so references into Django, PyJWT or the standard library would
-# not resolve. The prose writes those names as literals; the one PyJWT class
-# the API reference names (a docstring, and a base class of an exception) is
+# not resolve. The prose writes those names as literals; the PyJWT classes
+# the API reference names (a docstring, and base classes of exceptions) are
 # listed here.
 nitpick_ignore = [
     ("py:class", "jwt.ExpiredSignatureError"),
     ("py:class", "jwt.exceptions.ExpiredSignatureError"),
+    ("py:class", "jwt.exceptions.InvalidTokenError"),
 ]
 
 # -- autodoc -----------------------------------------------------------------

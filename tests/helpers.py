@@ -113,7 +113,8 @@ def rfc7638_thumbprint(public_pem: str | bytes) -> str:
     elif isinstance(key, ec.EllipticCurvePublicKey):
         size = (key.curve.key_size + 7) // 8
         point = key.public_numbers()
-        curve = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}[key.curve.name]
+        names = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}
+        curve = names.get(key.curve.name, key.curve.name)  # secp256k1 keeps its name
         x, y = (b64url(value.to_bytes(size, "big")) for value in (point.x, point.y))
         members = f'{{"crv":"{curve}","kty":"EC","x":"{x}","y":"{y}"}}'
     else:

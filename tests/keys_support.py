@@ -41,6 +41,10 @@ def new_pair(algorithm: str) -> tuple[str, str]:
         return pem_pair(ec.generate_private_key(ec.SECP256R1()))
     if algorithm == "ES384":
         return pem_pair(ec.generate_private_key(ec.SECP384R1()))
+    if algorithm == "ES512":
+        return pem_pair(ec.generate_private_key(ec.SECP521R1()))
+    if algorithm == "ES256K":
+        return pem_pair(ec.generate_private_key(ec.SECP256K1()))
     if algorithm in ("EdDSA", "Ed25519"):
         return pem_pair(ed25519.Ed25519PrivateKey.generate())
     if algorithm == "Ed448":

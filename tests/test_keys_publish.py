@@ -23,6 +23,8 @@ KEY_TYPES = {
     "RS256": ("RS256", "RSA", None),
     "ES256": ("ES256", "EC", "P-256"),
     "ES384": ("ES384", "EC", "P-384"),
+    "ES512": ("ES512", "EC", "P-521"),
+    "ES256K": ("ES256K", "EC", "secp256k1"),
     "Ed25519": ("EdDSA", "OKP", "Ed25519"),
     "Ed448": ("EdDSA", "OKP", "Ed448"),
 }

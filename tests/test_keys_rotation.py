@@ -1,6 +1,7 @@
 """Key rotation without downtime: fallback keys, the kid header and how it chooses a key."""
 
 import json
+from datetime import timedelta
 
 import jwt as pyjwt
 import pytest
@@ -12,6 +13,7 @@ from django_jwt_ext import (
     decode_token,
     get_unverified_jwt_headers,
 )
+from django_jwt_ext.config import config
 from django_jwt_ext.exceptions import UnknownKeyIdError
 from django_jwt_ext.keys import thumbprint
 from tests.helpers import (
@@ -341,3 +343,24 @@ def test_thumbprint_of_the_rfc_7638_example_key():
         "kid": "2011-04-29",
     }
     assert thumbprint(jwk) == "NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs"
+
+
+# The settings themselves.
+
+
+def test_fallback_lists_are_read_as_given_and_never_changed(settings):
+    given = [SECRET_A, {"kid": "b", "key": SECRET_B.encode()}]
+    settings.JWT_SECRET_KEY_FALLBACKS = given
+    assert [tuple(entry) for entry in config.secret_key_fallbacks] == [
+        (None, SECRET_A),
+        ("b", SECRET_B.encode()),
+    ]
+    assert given == [SECRET_A, {"kid": "b", "key": SECRET_B.encode()}]
+    settings.JWT_SECRET_KEY_FALLBACKS = (SECRET_A,)  # a tuple does as well
+    assert config.secret_key_fallbacks[0].key == SECRET_A
+
+
+def test_jwks_durations_accept_timedeltas(settings):
+    settings.JWT_JWKS_CACHE_SECONDS = timedelta(minutes=10)
+    settings.JWT_JWKS_TIMEOUT = 2.5
+    assert (config.jwks_cache_seconds, config.jwks_timeout) == (600.0, 2.5)
