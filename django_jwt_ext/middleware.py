@@ -41,7 +41,7 @@ def django_csrf_applies(request: HttpRequest, requirements: Requirements) -> boo
       session cookie keeps Django's check: it may act as the session's user.
 
     Whenever a JWT is verified, ``request.user`` is the token's user (see
-    :func:`~django_jwt_ext.pipeline.remember`), so a waived check never lets a
+    ``django_jwt_ext.pipeline.remember``), so a waived check never lets a
     request act as the session's user on the strength of someone's token.
     """
     try:
@@ -56,7 +56,8 @@ def django_csrf_applies(request: HttpRequest, requirements: Requirements) -> boo
 class JWTMiddleware(MiddlewareMixin):
     """Put this before ``CsrfViewMiddleware``.
 
-    * It applies the CSRF rule of :func:`django_csrf_applies` to the views
+    * It applies the CSRF rule of
+      :func:`~django_jwt_ext.middleware.django_csrf_applies` to the views
       ``@jwt_required`` or ``JWTRequiredMixin`` protects.
     * Errors of :func:`~django_jwt_ext.verify_jwt_in_request` called inside a
       view become the same responses ``@jwt_required`` gives.

@@ -125,7 +125,7 @@ def rotate_refresh_token(
     :param identity: what the successor is issued to (the current user when a
         user lookup is configured); default the token's identity claim.
     :param additional_claims: claims for the successor; default the claims the
-        token carries beyond the standard ones (:func:`carried_claims`).
+        token carries beyond the standard ones (:func:`~django_jwt_ext.token_api.carried_claims`).
     """
     if identity is None:
         identity = jwt_data[config.identity_claim_key]

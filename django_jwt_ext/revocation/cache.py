@@ -66,7 +66,7 @@ class CacheBackend(RevocationBackend):
     servers accept revoked tokens, and an evicted entry forgets a revocation.
 
     Each operation is written once, as steps (see
-    :mod:`~django_jwt_ext.revocation.steps`); the async twins run the same
+    ``django_jwt_ext.revocation.steps``); the async twins run the same
     steps with the cache's async API.
     """
 
