@@ -367,8 +367,9 @@ def check_hmac_key_length() -> list[checks.CheckMessage]:
     minimum = HMAC_MIN_BYTES[config.algorithm]
     secrets = [(f"The {config.algorithm} secret key", config.secret_key)]
     if settled("secret_key_fallbacks"):
+        setting = fallbacks_setting()
         secrets.extend(
-            (f"JWT_SECRET_KEY_FALLBACKS[{position}]", entry.key)
+            (f"{setting}[{position}]", entry.key)
             for position, entry in enumerate(config.secret_key_fallbacks)
         )
     messages: list[checks.CheckMessage] = []

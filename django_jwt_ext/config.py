@@ -286,8 +286,25 @@ def key_fallbacks(value: Any, name: str, is_key: Callable[[Any], bool], one: str
     return tuple(entries)
 
 
+def mirrors_django_fallbacks() -> bool:
+    """Tell whether the HMAC fallbacks are Django's ``SECRET_KEY_FALLBACKS``.
+
+    They are while Django's ``SECRET_KEY`` is the JWT secret (no
+    ``JWT_SECRET_KEY``) and ``JWT_SECRET_KEY_FALLBACKS`` is unset: rotating
+    ``SECRET_KEY`` the Django way then keeps the tokens of the old key valid.
+    """
+    return getattr(settings, "JWT_SECRET_KEY_FALLBACKS", None) is None and not getattr(
+        settings, "JWT_SECRET_KEY", None
+    )
+
+
 def secret_key_fallbacks(config: "Config", value: Any, name: str) -> tuple[KeyEntry, ...]:
-    """Retired HMAC secrets that still verify (strings or bytes)."""
+    """Retired HMAC secrets that still verify (strings or bytes); unset, Django's
+    ``SECRET_KEY_FALLBACKS`` when :func:`mirrors_django_fallbacks`."""
+    if value is None:
+        if not mirrors_django_fallbacks():
+            return ()
+        value, name = getattr(settings, "SECRET_KEY_FALLBACKS", []), "SECRET_KEY_FALLBACKS"
     return key_fallbacks(
         value,
         name,
@@ -436,7 +453,7 @@ class Config:
 
     # Key rotation and kid (E019, E020 and W011 report what fits no algorithm
     # or clashes; see django_jwt_ext.keys).
-    secret_key_fallbacks = Option("JWT_SECRET_KEY_FALLBACKS", [], secret_key_fallbacks, "E019")
+    secret_key_fallbacks = Option("JWT_SECRET_KEY_FALLBACKS", None, secret_key_fallbacks, "E019")
     public_key_fallbacks = Option("JWT_PUBLIC_KEY_FALLBACKS", [], public_key_fallbacks, "E019")
     key_id = Option("JWT_KEY_ID", None, optional_name)
 

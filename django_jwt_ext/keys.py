@@ -36,7 +36,7 @@ from django.core.signals import setting_changed
 from jwt.algorithms import get_default_algorithms, requires_cryptography
 
 from . import jwks
-from .config import KeyEntry, config
+from .config import KeyEntry, config, mirrors_django_fallbacks
 from .exceptions import ConfigurationError, UnknownKeyIdError, decode_error
 from .tokens import unverified_header
 
@@ -157,7 +157,10 @@ def current_setting() -> str:
 
 
 def fallbacks_setting() -> str:
-    return "JWT_PUBLIC_KEY_FALLBACKS" if config.is_asymmetric else "JWT_SECRET_KEY_FALLBACKS"
+    """Name the setting the fallbacks in use come from."""
+    if config.is_asymmetric:
+        return "JWT_PUBLIC_KEY_FALLBACKS"
+    return "SECRET_KEY_FALLBACKS" if mirrors_django_fallbacks() else "JWT_SECRET_KEY_FALLBACKS"
 
 
 @cache

@@ -558,3 +558,13 @@ def test_w012_a_plain_http_jwks_outside_debug(settings, url, debug, expected):
     settings.JWT_JWKS_URL = url
     settings.DEBUG = debug
     assert our_ids() == ids(*expected)
+
+
+def test_w005_and_e019_name_djangos_fallbacks_when_they_are_used(settings):
+    settings.JWT_SECRET_KEY = None
+    settings.SECRET_KEY_FALLBACKS = ["short"]
+    (message,) = [m for m in run_checks(include_deployment_checks=True) if m.id.endswith("W005")]
+    assert message.msg == "SECRET_KEY_FALLBACKS[0] is 5 bytes; it needs at least 32."
+    settings.SECRET_KEY_FALLBACKS = [5]
+    (message,) = [m for m in run_checks() if m.id.endswith("E019")]
+    assert message.msg.startswith("SECRET_KEY_FALLBACKS[0] must be a non-empty secret")

@@ -146,12 +146,15 @@ def test_a_token_without_kid_is_refused(client, idp):
     assert_refused(get(client, idp.token(kid=None, key=idp.keys["idp-1"])), 422, NO_KID)
 
 
-def test_asynchronous_views_leave_the_event_loop_to_fetch(settings):
+def test_asynchronous_views_leave_the_event_loop_to_fetch(settings, manager):
     assert needs_thread(get_jwt_manager())
     settings.JWT_JWKS_URL = None
     settings.JWT_USER_LOOKUP = None
     settings.JWT_REVOCATION_BACKEND = "django_jwt_ext.revocation.cache.CacheBackend"
     assert not needs_thread(get_jwt_manager())
+    # A decode_key_loader, the other way of fetching keys, may do I/O too.
+    manager.decode_key_loader(lambda jwt_header, jwt_data: SECRET_A)
+    assert needs_thread(get_jwt_manager())
 
 
 def test_own_keys_and_the_identity_providers_together(client, settings, idp, server):

@@ -364,3 +364,29 @@ def test_jwks_durations_accept_timedeltas(settings):
     settings.JWT_JWKS_CACHE_SECONDS = timedelta(minutes=10)
     settings.JWT_JWKS_TIMEOUT = 2.5
     assert (config.jwks_cache_seconds, config.jwks_timeout) == (600.0, 2.5)
+
+
+# Django's own SECRET_KEY rotation, while SECRET_KEY is the JWT secret.
+
+
+def test_rotating_djangos_secret_key_keeps_tokens_valid(client, settings):
+    settings.JWT_SECRET_KEY = None  # SECRET_KEY signs the tokens.
+    settings.SECRET_KEY = SECRET_A
+    token_a = create_access_token("alice")
+
+    settings.SECRET_KEY, settings.SECRET_KEY_FALLBACKS = SECRET_B, [SECRET_A]
+    assert opens(client, token_a)["identity"] == "alice"
+    assert pyjwt.decode(create_access_token("bob"), SECRET_B, algorithms=["HS256"])
+
+    settings.SECRET_KEY_FALLBACKS = []
+    assert_refused(get(client, token_a), 422, BAD_SIGNATURE)
+
+
+def test_djangos_fallbacks_are_not_used_for_a_jwt_secret_of_its_own(client, settings):
+    settings.SECRET_KEY_FALLBACKS = [SECRET_A]
+    token = pyjwt.encode({"sub": "x"}, SECRET_A, algorithm="HS256")
+    assert_refused(get(client, token), 422, BAD_SIGNATURE)  # JWT_SECRET_KEY is set
+    settings.JWT_SECRET_KEY = None
+    assert opens(client, token)["identity"] == "x"
+    settings.JWT_SECRET_KEY_FALLBACKS = []  # Set, even empty: Django's list is not read.
+    assert_refused(get(client, token), 422, BAD_SIGNATURE)
