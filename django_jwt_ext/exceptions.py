@@ -55,7 +55,8 @@ class KeyMismatchError(JWTDecodeError):
 
 
 class UnknownKeyIdError(JWTDecodeError, jwt.InvalidTokenError):
-    """The token's ``kid`` header names none of the keys that may verify it (a 422 response).
+    """The token's ``kid`` names none of the keys that may verify it, or it has none and
+    only a ``JWT_JWKS_URL`` key could verify it (a 422 response).
 
     No other key is tried. It is also PyJWT's ``InvalidTokenError``, like the
     other decode errors.
