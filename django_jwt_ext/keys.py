@@ -149,6 +149,8 @@ def load_key(raw: Any, kid: str | None, source: str) -> Key:
         loaded = loaded.public_key()
     if kid is None and not isinstance(loaded, bytes):
         kid = thumbprint(public_jwk(loaded, fitting[0]))
+    # PyJWT gets every accepted algorithm: it refuses those that do not fit
+    # the key itself, which the manager reports as a key mismatch.
     return Key(loaded, tuple(algorithms), fitting[0], kid, source)
 
 
