@@ -20,7 +20,7 @@ from django_jwt_ext import create_access_token, decode_token
 from django_jwt_ext.exceptions import KeySetUnavailableError, UnknownKeyIdError
 from django_jwt_ext.manager import get_jwt_manager
 from django_jwt_ext.pipeline import needs_thread
-from tests.helpers import ALL_FLAVOURS, assert_refused, call, flavour_path
+from tests.helpers import ALL_FLAVOURS, assert_refused, call, flavour_path, rfc7638_thumbprint
 from tests.jwks_server import JWKSServer
 from tests.keys_support import (
     BAD_SIGNATURE,
@@ -157,6 +157,13 @@ def test_asynchronous_views_leave_the_event_loop_to_fetch(settings, manager):
     assert needs_thread(get_jwt_manager())
 
 
+def test_an_app_without_a_public_key_names_its_tokens_by_its_private_key(settings):
+    private_pem, public_pem = new_pair("RS256")
+    settings.JWT_PRIVATE_KEY = private_pem  # and no JWT_PUBLIC_KEY: the JWKS verifies
+    token = create_access_token("alice")
+    assert pyjwt.get_unverified_header(token)["kid"] == rfc7638_thumbprint(public_pem)
+
+
 def test_own_keys_and_the_identity_providers_together(client, settings, idp, server):
     own = new_pair("RS256")
     use_pair(settings, "RS256", own)
@@ -260,6 +267,30 @@ def test_a_hanging_endpoint_fails_closed_after_the_timeout(client, settings, idp
     started = time.monotonic()
     assert_refused(get(client, idp.token()), 503, UNAVAILABLE)
     assert 0.4 <= time.monotonic() - started < 5
+
+
+def test_requests_waiting_for_a_failing_fetch_fail_with_it(settings, idp, server):
+    """One fetch at a time: those waiting for a fetch that fails do not each wait
+    for a timeout of their own."""
+    settings.JWT_JWKS_TIMEOUT = 0.5
+    server.mode = "hang"
+    outcomes = []
+
+    def verify():
+        try:
+            decode_token(idp.token())
+        except Exception as exc:
+            outcomes.append(type(exc))
+
+    threads = [threading.Thread(target=verify) for _ in range(5)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == [KeySetUnavailableError] * 5
+    assert server.hits == 1
+    assert time.monotonic() - started < 2.5  # not 5 timeouts of 0.5 s one after another
 
 
 def test_serving_rotating_failing_then_hanging(client, settings, idp, server):
