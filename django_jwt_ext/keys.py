@@ -38,7 +38,7 @@ from jwt.algorithms import get_default_algorithms, requires_cryptography
 from . import jwks
 from .config import KeyEntry, config, mirrors_django_fallbacks
 from .exceptions import ConfigurationError, UnknownKeyIdError, decode_error
-from .tokens import unverified_header
+from .tokens import header_kid
 
 UNKNOWN_KID = "No verification key matches the token's kid"
 NO_KID = "The token has no kid to choose a JWKS key with"
@@ -249,7 +249,7 @@ def verification_keys(encoded_token: str) -> tuple[Key, ...]:
     local = local_keys()
     if not local.by_kid and config.jwks_url is None:
         return local.keys  # No key has a kid: the token's kid chooses nothing.
-    kid = unverified_header(encoded_token).get("kid")
+    kid = header_kid(encoded_token)
     if kid is None:
         if local.keys:
             return local.keys
