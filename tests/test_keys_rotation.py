@@ -19,6 +19,7 @@ from django_jwt_ext.keys import thumbprint
 from tests.helpers import (
     ALL_FLAVOURS,
     assert_refused,
+    b64url,
     call,
     flavour_path,
     rfc7638_thumbprint,
@@ -390,3 +391,26 @@ def test_djangos_fallbacks_are_not_used_for_a_jwt_secret_of_its_own(client, sett
     assert opens(client, token)["identity"] == "x"
     settings.JWT_SECRET_KEY_FALLBACKS = []  # Set, even empty: Django's list is not read.
     assert_refused(get(client, token), 422, BAD_SIGNATURE)
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        b"[1, 2]",
+        b"null",
+        b"{",
+        b"[" * 2900 + b"]" * 2900,
+        b'{"alg": "HS256", "kid": 12}',
+        b'{"alg": "HS256", "kid": ["2025"]}',
+        b'{"alg": "HS256", "crit": ["exp"]}',
+        b'{"alg": "HS256", "kid": "2025", "crit": ["exp"]}',
+    ],
+    ids=["array", "null", "truncated", "deep", "int-kid", "list-kid", "crit", "kid-and-crit"],
+)
+def test_odd_headers_get_pyjwts_message_while_kids_choose_keys(client, settings, header):
+    settings.JWT_KEY_ID = "2025"
+    payload = b64url(json.dumps({"sub": "x"}).encode())
+    token = f"{b64url(header)}.{payload}.{b64url(b'sig')}"
+    with pytest.raises(pyjwt.PyJWTError) as info:
+        pyjwt.decode(token, SECRET_A, algorithms=["HS256"])
+    assert_refused(get(client, token), 422, str(info.value))
