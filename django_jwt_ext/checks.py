@@ -5,7 +5,9 @@ never reused for another problem. ``docs/checks.rst`` has one entry per id.
 """
 
 import difflib
+from itertools import combinations
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import checks
@@ -13,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from jwt.algorithms import get_default_algorithms, requires_cryptography
 
 from .config import DEFAULTS, Config, config
+from .keys import Key, current_key, fallbacks_setting, load_key, public_jwk, thumbprint
 from .manager import get_jwt_manager
 from .revocation import get_backend
 from .revocation.cache import CacheBackend
@@ -68,7 +71,9 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckM
             messages.append(error(option.check, reason))
     if not algorithm_failed:
         messages.extend(check_keys())
+        messages.extend(check_fallback_keys())
         messages.extend(check_algorithm_mix())
+        messages.extend(check_jwks())
     messages.extend(check_manager())
     messages.extend(check_revocation_store())
     messages.extend(check_setting_names())
@@ -80,8 +85,15 @@ def check_keys() -> list[checks.CheckMessage]:
     algorithm = get_default_algorithms()[config.algorithm]
     messages: list[checks.CheckMessage] = []
     # An HMAC secret signs and verifies: report it once.
-    keys = (("encode_key", "signing"), ("decode_key", "verification"))
-    for option, setting in keys if config.is_asymmetric else keys[:1]:
+    keys = (
+        ("encode_key", "signing", "private_key"),
+        ("decode_key", "verification", "public_key"),
+    )
+    # An app that verifies the tokens of a JWKS may have no key pair of its own.
+    jwks_only = config.is_asymmetric and settled("jwks_url") and config.jwks_url is not None
+    for option, setting, raw_option in keys if config.is_asymmetric else keys[:1]:
+        if jwks_only and not config.is_set(raw_option):
+            continue
         try:
             key = getattr(config, option)
         except ImproperlyConfigured as exc:
@@ -93,6 +105,85 @@ def check_keys() -> list[checks.CheckMessage]:
             messages.append(
                 error("E005", f"The {setting} key cannot be used with {config.algorithm}: {exc}")
             )
+    return messages
+
+
+def check_fallback_keys() -> list[checks.CheckMessage]:
+    """E019: a fallback key fits no accepted algorithm; E020: two keys share a kid;
+    W011: a key is listed twice (a fallback equal to the current key...)."""
+    if not settled("decode_algorithms", "secret_key_fallbacks", "public_key_fallbacks", "key_id"):
+        return []  # Their own checks (E004, E019, E006) say what is wrong.
+    messages: list[checks.CheckMessage] = []
+    keys: list[Key] = []
+    try:
+        current = current_key()
+    except ImproperlyConfigured:
+        current = None  # E005 reports it.
+    if current is not None:
+        keys.append(current)
+    setting = fallbacks_setting()
+    for position, entry in enumerate(config.decode_key_fallbacks):
+        try:
+            keys.append(load_key(entry.key, entry.kid, f"{setting}[{position}]"))
+        except ImproperlyConfigured as exc:
+            messages.append(
+                error(
+                    "E019",
+                    str(exc),
+                    hint="Remove the key, or accept its algorithm in JWT_DECODE_ALGORITHMS.",
+                )
+            )
+    for first, second in combinations(keys, 2):
+        if material(first) == material(second):
+            messages.append(
+                warning(
+                    "W011",
+                    f"{second.source} is the same key as {first.source}.",
+                    hint="A key verifies once; remove the copy.",
+                )
+            )
+        elif first.kid is not None and first.kid == second.kid:
+            messages.append(
+                error(
+                    "E020",
+                    f"{first.source} and {second.source} have the same kid {first.kid!r}.",
+                    hint="A kid must name one key: tokens carrying it would verify with "
+                    f"{first.source} only.",
+                )
+            )
+    return messages
+
+
+def material(key: Key) -> Any:
+    """Return what tells keys apart: an HMAC secret's bytes, a public key's thumbprint."""
+    return thumbprint(public_jwk(key.key, key.alg)) if key.is_public else key.key
+
+
+def check_jwks() -> list[checks.CheckMessage]:
+    """E021: no public-key algorithm is accepted for JWT_JWKS_URL's keys;
+    W012: the URL is plain http outside DEBUG."""
+    if not settled("jwks_url", "decode_algorithms") or config.jwks_url is None:
+        return []
+    messages: list[checks.CheckMessage] = []
+    if not set(config.decode_algorithms) & requires_cryptography:
+        messages.append(
+            error(
+                "E021",
+                "JWT_JWKS_URL is set but no public-key algorithm is accepted: "
+                f"{sorted(config.decode_algorithms)}.",
+                hint="Add the identity provider's algorithm (RS256, most often) to "
+                "JWT_DECODE_ALGORITHMS, or make it JWT_ALGORITHM.",
+            )
+        )
+    if urlsplit(config.jwks_url).scheme != "https" and not settings.DEBUG:
+        messages.append(
+            warning(
+                "W012",
+                f"JWT_JWKS_URL {config.jwks_url!r} is not https: whoever can alter the "
+                "traffic can supply keys, and sign tokens this app accepts.",
+                hint="Use the identity provider's https:// JWKS URL.",
+            )
+        )
     return messages
 
 
@@ -303,18 +394,27 @@ def check_shared_cache() -> list[checks.CheckMessage]:
 
 
 def check_hmac_key_length() -> list[checks.CheckMessage]:
-    """W005: an HMAC secret shorter than its hash output."""
+    """W005: an HMAC secret (current or fallback) shorter than its hash output."""
     if not settled("algorithm", "secret_key") or config.algorithm not in HMAC_MIN_BYTES:
         return []
     minimum = HMAC_MIN_BYTES[config.algorithm]
-    key = config.secret_key
-    length = len(key.encode() if isinstance(key, str) else key)
-    if length >= minimum:
-        return []
-    return [
-        warning(
-            "W005",
-            f"The {config.algorithm} secret key is {length} bytes; it needs at least {minimum}.",
-            hint="Set JWT_SECRET_KEY to a long random value (RFC 7518, section 3.2).",
+    secrets = [(f"The {config.algorithm} secret key", config.secret_key)]
+    if settled("secret_key_fallbacks"):
+        setting = fallbacks_setting()
+        secrets.extend(
+            (f"{setting}[{position}]", entry.key)
+            for position, entry in enumerate(config.secret_key_fallbacks)
         )
-    ]
+    messages: list[checks.CheckMessage] = []
+    for name, key in secrets:
+        length = len(key.encode() if isinstance(key, str) else key)
+        if length < minimum:
+            messages.append(
+                warning(
+                    "W005",
+                    f"{name} is {length} bytes; it needs at least {minimum}.",
+                    hint="Use a long random value (RFC 7518, section 3.2), for example the "
+                    "output of manage.py jwt_ext_keys generate.",
+                )
+            )
+    return messages

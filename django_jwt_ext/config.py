@@ -16,10 +16,12 @@ values raise :class:`~django_jwt_ext.exceptions.ConfigurationError`, which is
 both Django's ``ImproperlyConfigured`` and flask's ``RuntimeError``.
 """
 
+import math
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from typing import Any, Literal, NamedTuple, TypeAlias
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.signals import setting_changed
@@ -106,6 +108,17 @@ def seconds(config: "Config", value: Any, name: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
         raise invalid(name, "a timedelta or a non-negative number of seconds", value)
     return float(value)
+
+
+def positive_seconds(config: "Config", value: Any, name: str) -> float:
+    """A finite, strictly positive duration in seconds, given as a number or a timedelta."""
+    expected = "a timedelta or a positive number of seconds"
+    number = value.total_seconds() if isinstance(value, timedelta) else value
+    if isinstance(number, bool) or not isinstance(number, int | float):
+        raise invalid(name, expected, value)
+    if not (number > 0 and math.isfinite(number)):
+        raise invalid(name, expected, value)
+    return float(number)
 
 
 def lifetime(config: "Config", value: Any, name: str) -> Lifetime:
@@ -237,6 +250,92 @@ def asymmetric_key(config: "Config", value: Any, name: str) -> Any:
     return value
 
 
+class KeyEntry(NamedTuple):
+    """A retired key of ``JWT_*_KEY_FALLBACKS``, with the ``kid`` it was given (if any)."""
+
+    kid: str | None
+    key: Any
+
+
+def key_fallbacks(value: Any, name: str, is_key: Callable[[Any], bool], one: str) -> Any:
+    """Read a list of keys, or of ``{"kid": ..., "key": ...}`` dicts, as :class:`KeyEntry` tuples.
+
+    Messages name the position and the type of a bad entry, never its value:
+    the list holds secrets.
+    """
+    expected = 'a list of keys, or of {"kid": ..., "key": ...} dicts'
+    if isinstance(value, str | bytes | Mapping) or not isinstance(value, list | tuple):
+        raise ConfigurationError(f"{name} must be {expected}; got {type(value).__name__}.")
+    entries = []
+    for position, entry in enumerate(value):
+        where = f"{name}[{position}]"
+        if isinstance(entry, Mapping):
+            kid, key = entry.get("kid"), entry.get("key")
+            if set(entry) - {"kid", "key"}:
+                names = sorted(map(str, entry))
+                raise ConfigurationError(f'{where} may only have "kid" and "key"; got {names}.')
+            if kid is not None and (not isinstance(kid, str) or not kid):
+                raise ConfigurationError(
+                    f'{where}["kid"] must be a non-empty string; got {type(kid).__name__}.'
+                )
+        else:
+            kid, key = None, entry
+        if not key or not is_key(key):
+            raise ConfigurationError(f"{where} must be {one}; got {type(key).__name__}.")
+        entries.append(KeyEntry(kid, key))
+    return tuple(entries)
+
+
+def mirrors_django_fallbacks() -> bool:
+    """Tell whether the HMAC fallbacks are Django's ``SECRET_KEY_FALLBACKS``.
+
+    They are while Django's ``SECRET_KEY`` is the JWT secret (no
+    ``JWT_SECRET_KEY``) and ``JWT_SECRET_KEY_FALLBACKS`` is unset: rotating
+    ``SECRET_KEY`` the Django way then keeps the tokens of the old key valid.
+    """
+    return getattr(settings, "JWT_SECRET_KEY_FALLBACKS", None) is None and not getattr(
+        settings, "JWT_SECRET_KEY", None
+    )
+
+
+def secret_key_fallbacks(config: "Config", value: Any, name: str) -> tuple[KeyEntry, ...]:
+    """Retired HMAC secrets that still verify (strings or bytes); unset, Django's
+    ``SECRET_KEY_FALLBACKS`` when :func:`mirrors_django_fallbacks`."""
+    if value is None:
+        if not mirrors_django_fallbacks():
+            return ()
+        value, name = getattr(settings, "SECRET_KEY_FALLBACKS", []), "SECRET_KEY_FALLBACKS"
+    return key_fallbacks(
+        value,
+        name,
+        lambda key: isinstance(key, str | bytes),
+        "a non-empty secret (a string or bytes)",
+    )
+
+
+def public_key_fallbacks(config: "Config", value: Any, name: str) -> tuple[KeyEntry, ...]:
+    """Retired public keys that still verify (PEM strings or bytes, or key objects)."""
+    return key_fallbacks(
+        value,
+        name,
+        lambda key: not isinstance(key, Mapping),
+        "a non-empty public key (PEM or key object)",
+    )
+
+
+def optional_url(config: "Config", value: Any, name: str) -> str | None:
+    """An ``http://`` or ``https://`` URL with a host, or ``None``."""
+    if value is None:
+        return None
+    try:
+        parts = urlsplit(value) if isinstance(value, str) else None
+    except ValueError:  # An unbalanced IPv6 bracket, for instance.
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        raise invalid(name, "an http:// or https:// URL, or None", value)
+    return value
+
+
 def csrf_header(config: "Config", value: Any, name: str) -> str:
     """A CSRF header name; 3.x's ``JWT_CSRF_HEADER_NAME``, when set, names both (as in 3.x).
 
@@ -352,6 +451,17 @@ class Config:
     private_key = Option("JWT_PRIVATE_KEY", None, asymmetric_key, None)
     public_key = Option("JWT_PUBLIC_KEY", None, asymmetric_key, None)
 
+    # Key rotation and kid (E019, E020 and W011 report what fits no algorithm
+    # or clashes; see django_jwt_ext.keys).
+    secret_key_fallbacks = Option("JWT_SECRET_KEY_FALLBACKS", None, secret_key_fallbacks, "E019")
+    public_key_fallbacks = Option("JWT_PUBLIC_KEY_FALLBACKS", [], public_key_fallbacks, "E019")
+    key_id = Option("JWT_KEY_ID", None, optional_name)
+
+    # Keys of tokens issued elsewhere (an identity provider), from its JWKS.
+    jwks_url = Option("JWT_JWKS_URL", None, optional_url, "E021")
+    jwks_cache_seconds = Option("JWT_JWKS_CACHE_SECONDS", 300, positive_seconds, "E009")
+    jwks_timeout = Option("JWT_JWKS_TIMEOUT", 5, positive_seconds, "E009")
+
     # Django-only settings.
     manager_path = Option("JWT_MANAGER", None, optional_name, None)
     user_lookup = Option("JWT_USER_LOOKUP", "model", user_lookup, "E011")
@@ -439,6 +549,17 @@ class Config:
     @property
     def decode_key(self) -> Any:
         return self.public_key if self.is_asymmetric else self.secret_key
+
+    @property
+    def decode_key_fallbacks(self) -> tuple[KeyEntry, ...]:
+        """Return the fallbacks of the kind of key ``JWT_ALGORITHM`` uses (the other list
+        is not read)."""
+        return self.public_key_fallbacks if self.is_asymmetric else self.secret_key_fallbacks
+
+    def is_set(self, attribute: str) -> bool:
+        """Tell whether the project gave option ``attribute`` a value (a non-empty one)."""
+        option = vars(Config)[attribute]
+        return bool(getattr(settings, option.setting, option.default))
 
     @cached_property
     def leeway_seconds(self) -> float:

@@ -125,5 +125,6 @@ def token_verification_failed(jwt_header: dict, jwt_data: dict) -> HttpResponse:
 
 
 def store_unavailable(reason: str) -> HttpResponse:
-    """Return 503 when the token store cannot be reached (the request fails closed)."""
+    """Return 503 when the token store or the ``JWT_JWKS_URL`` key set cannot be reached
+    (the request fails closed)."""
     return error_response(reason, HTTPStatus.SERVICE_UNAVAILABLE)

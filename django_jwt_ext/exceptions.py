@@ -49,6 +49,20 @@ def decode_error(error: jwt.PyJWTError) -> JWTDecodeError:
     return decode_error_class(type(error))(*error.args)  # type: ignore[arg-type]
 
 
+class KeyMismatchError(JWTDecodeError):
+    """The token's algorithm cannot be used with the key tried on it (an RSA key for an
+    HMAC token, a secret for an RSA token...)."""
+
+
+class UnknownKeyIdError(JWTDecodeError, jwt.InvalidTokenError):
+    """The token's ``kid`` names none of the keys that may verify it, or it has none and
+    only a ``JWT_JWKS_URL`` key could verify it (a 422 response).
+
+    No other key is tried. It is also PyJWT's ``InvalidTokenError``, like the
+    other decode errors.
+    """
+
+
 class InvalidHeaderError(JWTExtendedException):
     """The header carrying the token is malformed."""
 
@@ -124,4 +138,12 @@ class StoreUnavailableError(JWTExtendedException):
 
     Requests fail closed with a 503 response (unless ``JWT_REVOCATION_FAIL_OPEN``
     lets revocation checks pass).
+    """
+
+
+class KeySetUnavailableError(JWTExtendedException):
+    """The JWKS endpoint of ``JWT_JWKS_URL`` cannot be reached, is too slow, or answers
+    something that is not a key set.
+
+    Requests whose token needs a key from it fail closed with a 503 response.
     """

@@ -7,6 +7,7 @@ from datetime import timedelta
 from functools import cache
 from typing import Any, Literal, TypeVar, cast
 
+import jwt
 from django.core.signals import setting_changed
 from django.http import HttpResponse
 from django.utils.module_loading import import_string
@@ -20,12 +21,15 @@ from .exceptions import (
     FreshTokenRequired,
     JWTDecodeError,
     JWTExtendedException,
+    KeyMismatchError,
+    KeySetUnavailableError,
     NoAuthorizationError,
     RevokedTokenError,
     StoreUnavailableError,
     UserClaimsVerificationError,
     UserLookupError,
 )
+from .keys import signing_kid, verification_keys
 from .tokens import Claims, Header, decode_jwt, make_claims, peek, sign
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -260,12 +264,23 @@ class JWTManager:
     ) -> tuple[str, Claims]:
         """Return a new signed token and its claims.
 
+        Header fields: ``alg`` and ``typ``, then the ``kid`` of the signing key
+        (see :func:`~django_jwt_ext.keys.signing_kid`), then the
+        ``additional_headers_loader``'s fields, then ``headers``; later ones
+        win, and a ``kid`` of ``None`` leaves the header without one.
+
         :param inherited: claims carried over from the token this one replaces;
             the loader's and ``claims`` are merged after them.
         """
-        header_fields = dict(self.callbacks.additional_headers(identity) or {})
+        header_fields: dict[str, Any] = {}
+        kid = signing_kid(self.callbacks.encode_key is defaults.encode_key)
+        if kid is not None:
+            header_fields["kid"] = kid
+        header_fields.update(self.callbacks.additional_headers(identity) or {})
         if headers:
             header_fields.update(headers)
+        if "kid" in header_fields and header_fields["kid"] is None:
+            del header_fields["kid"]
         lifetime: Lifetime
         if expires_delta is None:
             lifetime = config.access_expires if token_type == "access" else config.refresh_expires
@@ -325,27 +340,45 @@ class JWTManager:
     def decode(
         self, encoded_token: str, csrf_value: str | None = None, allow_expired: bool = False
     ) -> tuple[Header, Claims]:
-        """Verify ``encoded_token`` with the settings and return its header and claims."""
+        """Verify ``encoded_token`` with the settings and return its header and claims.
+
+        A registered ``decode_key_loader`` gives the key; otherwise the token's
+        ``kid`` chooses it, and a token without one tries the current key, then
+        the fallbacks (see :mod:`django_jwt_ext.keys`).
+
+        :raises KeySetUnavailableError: the key must come from ``JWT_JWKS_URL``,
+            which cannot be fetched.
+        """
         if isinstance(encoded_token, str) and len(encoded_token) > config.max_token_size:
             raise JWTDecodeError(
                 f"Token is larger than the maximum of {config.max_token_size} characters"
             )
-        if self.callbacks.decode_key is defaults.decode_key:
-            key = config.decode_key
-        else:
+
+        def verify_with(key: Any, algorithms: Any) -> tuple[Header, Claims]:
+            return decode_jwt(
+                encoded_token,
+                key=key,
+                algorithms=algorithms,
+                identity_claim_key=config.identity_claim_key,
+                audience=config.decode_audience,
+                issuer=config.decode_issuer,
+                leeway=config.leeway,
+                verify_sub=config.verify_sub,
+                allow_expired=allow_expired,
+                csrf_value=csrf_value,
+            )
+
+        if self.callbacks.decode_key is not defaults.decode_key:
             key = self.callbacks.decode_key(*peek(encoded_token))
-        return decode_jwt(
-            encoded_token,
-            key=key,
-            algorithms=config.decode_algorithms,
-            identity_claim_key=config.identity_claim_key,
-            audience=config.decode_audience,
-            issuer=config.decode_issuer,
-            leeway=config.leeway,
-            verify_sub=config.verify_sub,
-            allow_expired=allow_expired,
-            csrf_value=csrf_value,
-        )
+            return verify_with(key, config.decode_algorithms)
+        failures: list[Exception] = []
+        for candidate in verification_keys(encoded_token):
+            try:
+                return verify_with(candidate.key, candidate.algorithms)
+            except (jwt.InvalidSignatureError, KeyMismatchError) as exc:
+                failures.append(exc)  # Not this key's token: the next key may verify it.
+        # Every key failed: a wrong signature says more than a key of another kind.
+        raise next((f for f in failures if isinstance(f, jwt.InvalidSignatureError)), failures[0])
 
     def error_response(self, error: JWTExtendedException) -> HttpResponse:
         """Return the response of the loader that handles ``error``."""
@@ -362,7 +395,7 @@ class JWTManager:
             return callbacks.user_lookup_error(error.jwt_header, error.jwt_data)
         if isinstance(error, UserClaimsVerificationError):
             return callbacks.token_verification_failed(error.jwt_header, error.jwt_data)
-        if isinstance(error, StoreUnavailableError):
+        if isinstance(error, StoreUnavailableError | KeySetUnavailableError):
             return defaults.store_unavailable(str(error))
         # JWTDecodeError, InvalidHeaderError, InvalidQueryParamError, WrongTokenError.
         return callbacks.invalid_token(str(error))

@@ -69,7 +69,8 @@ def apply_csrf_rule(request: HttpRequest, view: Any) -> None:
 class JWTMiddleware(MiddlewareMixin):
     """Put this before ``CsrfViewMiddleware``.
 
-    * It applies the CSRF rule of :func:`django_csrf_applies` to the views
+    * It applies the CSRF rule of
+      :func:`~django_jwt_ext.middleware.django_csrf_applies` to the views
       ``@jwt_required`` or ``JWTRequiredMixin`` protects.
     * Errors of :func:`~django_jwt_ext.verify_jwt_in_request` called inside a
       view become the same responses ``@jwt_required`` gives.

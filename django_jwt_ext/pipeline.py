@@ -312,11 +312,13 @@ async def aanswer(steps: Steps[T]) -> T:
 def needs_thread(manager: JWTManager) -> bool:
     """Tell whether a verification may do synchronous I/O (so it must leave the event loop).
 
-    The ORM (the built-in user lookup, the database stores) and registered
-    callbacks (which may do anything) do; decoding, the defaults and the
-    cache store's async API do not.
+    The ORM (the built-in user lookup, the database stores), registered
+    callbacks (which may do anything) and fetching a ``JWT_JWKS_URL`` key set
+    do; decoding, the defaults and the cache store's async API do not.
     """
     callbacks = manager.callbacks
+    if config.jwks_url is not None:
+        return True
     if manager.user_lookup is not None:
         return True
     if callbacks.decode_key is not defaults.decode_key:

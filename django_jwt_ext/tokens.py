@@ -4,6 +4,7 @@ Pure functions over PyJWT: every input is an argument and nothing here reads
 Django settings, so they are testable without a configured project.
 """
 
+import base64
 import calendar
 import hmac
 import json
@@ -15,7 +16,13 @@ from typing import Any, Literal
 import jwt
 from jwt.algorithms import HMACAlgorithm
 
-from .exceptions import CSRFError, ExpiredSignatureError, JWTDecodeError, decode_error
+from .exceptions import (
+    CSRFError,
+    ExpiredSignatureError,
+    JWTDecodeError,
+    KeyMismatchError,
+    decode_error,
+)
 
 Claims = dict[str, Any]
 Header = dict[str, Any]
@@ -235,7 +242,7 @@ def decode_jwt(
     except jwt.InvalidTokenError as exc:
         raise decode_error(exc) from None
     except KEY_MISMATCH_ERRORS as exc:
-        raise JWTDecodeError(KEY_MISMATCH_MESSAGE) from exc
+        raise KeyMismatchError(KEY_MISMATCH_MESSAGE) from exc
 
     claims = decoded["payload"]
     if identity_claim_key not in claims:
@@ -287,6 +294,23 @@ def unverified_header(encoded_token: str) -> Header:
         return jwt.get_unverified_header(encoded_token)
     except jwt.InvalidTokenError as exc:
         raise decode_error(exc) from None
+
+
+def header_kid(encoded_token: str) -> Any:
+    """Return the ``kid`` of a token's header, without verifying anything.
+
+    Only the header segment is decoded: PyJWT's own reading validates every
+    segment, the long signature included, which the verification that
+    follows does again. A header PyJWT would refuse gets PyJWT's error.
+    """
+    segment = encoded_token.split(".", 1)[0]
+    try:
+        header = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
+    except (ValueError, RecursionError):  # binascii.Error is a ValueError.
+        header = None
+    if isinstance(header, dict) and isinstance(header.get("kid", ""), str):
+        return header.get("kid")
+    return unverified_header(encoded_token).get("kid")
 
 
 def same_secret(expected: Any, given: Any) -> bool:

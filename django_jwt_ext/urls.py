@@ -1,8 +1,8 @@
-"""``path("auth/", include("django_jwt_ext.urls"))``: obtain, refresh and logout endpoints."""
+"""``path("auth/", include("django_jwt_ext.urls"))``: obtain, refresh, logout and the JWKS."""
 
 from django.urls import path
 
-from .views import LogoutView, ObtainTokensView, RefreshTokensView
+from .views import JWKSView, LogoutView, ObtainTokensView, RefreshTokensView
 
 app_name = "django_jwt_ext"
 
@@ -21,4 +21,5 @@ urlpatterns = [
     path("refresh/", refresh, name="refresh"),
     path("logout", logout, name="logout"),
     path("logout/", logout, name="logout"),
+    path("jwks.json", JWKSView.as_view(), name="jwks"),
 ]

@@ -1,15 +1,17 @@
-"""Ready-made token endpoints: obtain, refresh and logout (``django_jwt_ext.urls``).
+"""Ready-made endpoints: obtain, refresh, logout and the JWKS (``django_jwt_ext.urls``).
 
 Plain Django views, so Django REST framework stays optional. Each policy is
 a small method a subclass can override.
 """
 
 import json
+import math
 from http import HTTPStatus
 from typing import Any
 
 from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
@@ -20,6 +22,7 @@ from .cookies import set_access_cookies, set_refresh_cookies, unset_jwt_cookies
 from .decorators import jwt_required
 from .defaults import error_response
 from .exceptions import JWTExtendedException, TokenNotRevocableError
+from .keys import published_jwks
 from .locations import is_json
 from .manager import get_jwt_manager
 from .revocation import record_refresh_token, revoke_token, wait_until_issuable
@@ -33,6 +36,7 @@ from .token_api import (
 )
 
 BAD_CREDENTIALS = "Bad username or password"
+NO_PUBLIC_KEYS = "No public keys are published here"
 
 
 class BadBody(ValueError):
@@ -221,3 +225,21 @@ class LogoutView(TokenView):
         key = config.identity_claim_key
         same_identity = identity_key(claims.get(key)) == identity_key(get_jwt(request).get(key))
         return claims if same_identity and claims["type"] == "refresh" else None
+
+
+class JWKSView(View):
+    """Publish the current and fallback public keys as a JWK Set, ``{"keys": [...]}``.
+
+    Cacheable for ``JWT_JWKS_CACHE_SECONDS``. HMAC secrets are never
+    published: with no public key the answer is a 404.
+    """
+
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        key_set = published_jwks()
+        if key_set is None:
+            return error_response(NO_PUBLIC_KEYS, HTTPStatus.NOT_FOUND)
+        response = JsonResponse(key_set)
+        patch_cache_control(response, public=True, max_age=math.ceil(config.jwks_cache_seconds))
+        return response

@@ -41,6 +41,8 @@ nitpick_ignore = [
     ("py:class", "django.core.exceptions.ImproperlyConfigured"),
     ("py:class", "jwt.ExpiredSignatureError"),
     ("py:class", "jwt.exceptions.ExpiredSignatureError"),
+    ("py:class", "jwt.exceptions.InvalidTokenError"),
+    # The base class of ConfigurationError.
     ("py:class", "django.core.exceptions.ImproperlyConfigured"),
 ]
 

@@ -1,11 +1,13 @@
 """Send a token the way each location expects it."""
 
+import base64
+import hashlib
 import json
 from importlib.util import find_spec
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
 from django.test import Client
 
 from django_jwt_ext.config import config
@@ -93,3 +95,37 @@ HAS_NINJA = find_spec("ninja") is not None
 NINJA_FLAVOURS = ("ninja-sync", "ninja-async") if HAS_NINJA else ()
 # Every flavour of testproject, Django REST framework's included when installed.
 ALL_FLAVOURS = FLAVOURS + NINJA_FLAVOURS + DRF_FLAVOURS
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def rfc7638_thumbprint(public_pem: str | bytes) -> str:
+    """Compute the RFC 7638 thumbprint of a public key straight from its numbers.
+
+    Written apart from the app's code (which goes through PyJWT's JWK export),
+    so each checks the other.
+    """
+    data = public_pem.encode() if isinstance(public_pem, str) else public_pem
+    key = serialization.load_pem_public_key(data)
+    if isinstance(key, rsa.RSAPublicKey):
+        numbers = key.public_numbers()
+
+        def unsigned(value: int) -> str:
+            return b64url(value.to_bytes((value.bit_length() + 7) // 8, "big"))
+
+        members = f'{{"e":"{unsigned(numbers.e)}","kty":"RSA","n":"{unsigned(numbers.n)}"}}'
+    elif isinstance(key, ec.EllipticCurvePublicKey):
+        size = (key.curve.key_size + 7) // 8
+        point = key.public_numbers()
+        names = {"secp256r1": "P-256", "secp384r1": "P-384", "secp521r1": "P-521"}
+        curve = names.get(key.curve.name, key.curve.name)  # secp256k1 keeps its name
+        x, y = (b64url(value.to_bytes(size, "big")) for value in (point.x, point.y))
+        members = f'{{"crv":"{curve}","kty":"EC","x":"{x}","y":"{y}"}}'
+    else:
+        curve = "Ed25519" if isinstance(key, ed25519.Ed25519PublicKey) else "Ed448"
+        assert isinstance(key, ed25519.Ed25519PublicKey | ed448.Ed448PublicKey)
+        raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        members = f'{{"crv":"{curve}","kty":"OKP","x":"{b64url(raw)}"}}'
+    return b64url(hashlib.sha256(members.encode()).digest())

@@ -15,6 +15,7 @@ from django_jwt_ext import (
     get_unverified_jwt_headers,
 )
 from django_jwt_ext.exceptions import JWTDecodeError
+from tests.helpers import rfc7638_thumbprint
 
 SECRETS = {
     "HS256": "hs256-secret-0123456789abcdef0123456789abcdef0123456789abcdef0123",
@@ -75,9 +76,13 @@ def configure(settings, key_pairs, algorithm):
 
 @pytest.mark.parametrize("algorithm", ALGORITHMS)
 def test_access_token_round_trip(settings, key_pairs, algorithm):
-    configure(settings, key_pairs, algorithm)
+    _, verifying_key, _ = configure(settings, key_pairs, algorithm)
     token = create_access_token("alice", additional_claims={"role": "admin"})
-    assert get_unverified_jwt_headers(token) == {"alg": algorithm, "typ": "JWT"}
+    # Public keys are named by their RFC 7638 thumbprint; HMAC secrets are not named.
+    expected = {"alg": algorithm, "typ": "JWT"}
+    if algorithm in ASYMMETRIC:
+        expected["kid"] = rfc7638_thumbprint(verifying_key)
+    assert get_unverified_jwt_headers(token) == expected
     claims = decode_token(token)
     assert claims["sub"] == "alice"
     assert claims["type"] == "access"

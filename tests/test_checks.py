@@ -3,6 +3,8 @@
 import io
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.checks import run_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
@@ -102,6 +104,23 @@ ERRORS = [
     ("JWT_IMPLICIT_REFRESH_WINDOW", -5, "E009"),
     ("JWT_REVOCATION_BACKEND", "django_jwt_ext.revocation.nowhere.Backend", "E016"),
     ("JWT_REVOCATION_BACKEND", "django_jwt_ext.config.Config", "E016"),
+    ("JWT_SECRET_KEY_FALLBACKS", "old-secret-0123456789abcdef0123456789abcdef", "E019"),
+    ("JWT_SECRET_KEY_FALLBACKS", [5], "E019"),
+    ("JWT_SECRET_KEY_FALLBACKS", [""], "E019"),
+    ("JWT_SECRET_KEY_FALLBACKS", [{"kid": "a", "key": "k" * 64, "alg": "HS256"}], "E019"),
+    ("JWT_SECRET_KEY_FALLBACKS", [{"kid": 5, "key": "k" * 64}], "E019"),
+    ("JWT_SECRET_KEY_FALLBACKS", [{"kid": "a"}], "E019"),
+    ("JWT_PUBLIC_KEY_FALLBACKS", {"kid": "k"}, "E019"),
+    ("JWT_KEY_ID", "", "E006"),
+    ("JWT_KEY_ID", 5, "E006"),
+    ("JWT_JWKS_URL", "ftp://idp.example/jwks.json", "E021"),
+    ("JWT_JWKS_URL", "idp.example/jwks.json", "E021"),
+    ("JWT_JWKS_URL", "https://[::1/jwks.json", "E021"),
+    ("JWT_JWKS_URL", ["https://idp.example/jwks.json"], "E021"),
+    ("JWT_JWKS_CACHE_SECONDS", 0, "E009"),
+    ("JWT_JWKS_CACHE_SECONDS", float("inf"), "E009"),
+    ("JWT_JWKS_TIMEOUT", "5", "E009"),
+    ("JWT_JWKS_TIMEOUT", -1, "E009"),
 ]
 
 
@@ -446,3 +465,136 @@ def test_w013_not_for_header_tokens_nor_the_default_methods(settings):
     settings.JWT_COOKIE_SECURE = True
     del settings.JWT_CSRF_METHODS
     assert "W013" not in " ".join(our_ids(deploy=True))
+
+
+# Keys: fallbacks, kids and JWKS (E019-E021, W011, W012, W005).
+
+IDP_JWKS = "https://idp.example/.well-known/jwks.json"
+LONG = "fallback-0123456789abcdef0123456789abcdef0123456789abcdef012345678"
+
+
+def test_clean_rotation_settings(settings, rsa_pems):
+    settings.JWT_SECRET_KEY_FALLBACKS = [LONG, {"kid": "2024", "key": LONG[::-1]}]
+    settings.JWT_KEY_ID = "2025"
+    assert our_ids(deploy=True) == []
+    settings.JWT_ALGORITHM = "RS256"
+    settings.JWT_PRIVATE_KEY, settings.JWT_PUBLIC_KEY = rsa_pems
+    settings.JWT_PUBLIC_KEY_FALLBACKS = [rsa_pem_pair()[1]]
+    assert our_ids(deploy=True) == []
+
+
+def test_e019_names_the_entry_and_never_prints_the_secret(settings):
+    settings.JWT_SECRET_KEY_FALLBACKS = [LONG, 5]
+    (message,) = [m for m in run_checks() if m.id == PREFIX + "E019"]
+    assert message.msg == (
+        "JWT_SECRET_KEY_FALLBACKS[1] must be a non-empty secret (a string or bytes); got int."
+    )
+    settings.JWT_SECRET_KEY_FALLBACKS = "not-a-list-" + LONG
+    (message,) = [m for m in run_checks() if m.id == PREFIX + "E019"]
+    assert LONG not in message.msg
+
+
+def test_e019_a_fallback_of_the_wrong_key_type(settings, rsa_pems):
+    ec_private = ec.generate_private_key(ec.SECP256R1())
+    ec_public = ec_private.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    settings.JWT_ALGORITHM = "ES256"
+    settings.JWT_PRIVATE_KEY = ec_private.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    settings.JWT_PUBLIC_KEY = ec_public
+    settings.JWT_PUBLIC_KEY_FALLBACKS = [rsa_pems[1]]
+    messages = [m for m in run_checks() if m.id == PREFIX + "E019"]
+    assert [m.msg.split(":")[0] for m in messages] == [
+        "JWT_PUBLIC_KEY_FALLBACKS[0] cannot be used with ES256"
+    ]
+    # Accepting the RSA key's algorithm makes it a fallback of an algorithm change.
+    settings.JWT_DECODE_ALGORITHMS = ["RS256"]
+    assert our_ids() == []
+
+
+def test_e019_an_hmac_fallback_that_is_a_public_key(settings, rsa_pems):
+    settings.JWT_SECRET_KEY_FALLBACKS = [rsa_pems[1]]
+    assert our_ids() == ids("E019")
+
+
+@pytest.mark.parametrize(
+    ("key_id", "fallbacks"),
+    [
+        ("2024", [{"kid": "2024", "key": LONG}]),
+        (None, [{"kid": "old", "key": LONG}, {"kid": "old", "key": LONG[::-1]}]),
+    ],
+    ids=["current-and-fallback", "two-fallbacks"],
+)
+def test_e020_two_keys_share_a_kid(settings, key_id, fallbacks):
+    settings.JWT_KEY_ID = key_id
+    settings.JWT_SECRET_KEY_FALLBACKS = fallbacks
+    assert our_ids() == ids("E020")
+
+
+def test_w011_a_fallback_equal_to_the_current_key(settings):
+    settings.JWT_SECRET_KEY = LONG
+    settings.JWT_SECRET_KEY_FALLBACKS = [LONG.encode()]
+    assert our_ids() == ids("W011")
+
+
+def test_w011_the_same_public_key_written_twice(settings, rsa_pems):
+    settings.JWT_ALGORITHM = "RS256"
+    settings.JWT_PRIVATE_KEY, settings.JWT_PUBLIC_KEY = rsa_pems
+    settings.JWT_PUBLIC_KEY_FALLBACKS = [rsa_pems[0]]  # its private PEM: the same key
+    assert our_ids() == ids("W011")
+
+
+def test_w005_a_short_fallback_secret(settings):
+    settings.JWT_SECRET_KEY_FALLBACKS = [LONG, "short"]
+    assert our_ids() == []
+    (message,) = [m for m in run_checks(include_deployment_checks=True) if m.id.endswith("W005")]
+    assert message.msg == "JWT_SECRET_KEY_FALLBACKS[1] is 5 bytes; it needs at least 32."
+
+
+def test_a_jwks_only_app_needs_no_key_pair(settings):
+    settings.JWT_ALGORITHM = "RS256"
+    settings.JWT_JWKS_URL = IDP_JWKS
+    assert our_ids(deploy=True) == []
+    settings.JWT_JWKS_URL = None
+    assert our_ids() == ids("E005", "E005")
+
+
+def test_e005_an_unusable_key_is_reported_with_a_jwks_too(settings):
+    settings.JWT_ALGORITHM = "RS256"
+    settings.JWT_JWKS_URL = IDP_JWKS
+    settings.JWT_PUBLIC_KEY = "not a pem"
+    assert our_ids() == ids("E005")
+
+
+def test_e021_no_public_key_algorithm_for_the_jwks(settings):
+    settings.JWT_JWKS_URL = IDP_JWKS
+    assert our_ids() == ids("E021")
+    settings.JWT_DECODE_ALGORITHMS = ["RS256"]
+    assert our_ids() == ids("W007")  # Accepted, but mixed with HS256.
+
+
+@pytest.mark.parametrize(
+    ("url", "debug", "expected"),
+    [
+        ("http://idp.example/jwks.json", False, ["W012"]),
+        ("http://127.0.0.1:8080/jwks.json", True, []),
+        (IDP_JWKS, False, []),
+    ],
+)
+def test_w012_a_plain_http_jwks_outside_debug(settings, url, debug, expected):
+    settings.JWT_ALGORITHM = "RS256"
+    settings.JWT_JWKS_URL = url
+    settings.DEBUG = debug
+    assert our_ids() == ids(*expected)
+
+
+def test_w005_and_e019_name_djangos_fallbacks_when_they_are_used(settings):
+    settings.JWT_SECRET_KEY = None
+    settings.SECRET_KEY_FALLBACKS = ["short"]
+    (message,) = [m for m in run_checks(include_deployment_checks=True) if m.id.endswith("W005")]
+    assert message.msg == "SECRET_KEY_FALLBACKS[0] is 5 bytes; it needs at least 32."
+    settings.SECRET_KEY_FALLBACKS = [5]
+    (message,) = [m for m in run_checks() if m.id.endswith("E019")]
+    assert message.msg.startswith("SECRET_KEY_FALLBACKS[0] must be a non-empty secret")

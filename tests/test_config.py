@@ -92,6 +92,12 @@ DJANGO_ONLY_NAMES = {
     "JWT_REVOCATION_FAIL_OPEN",
     "JWT_REFRESH_TOKEN_ROTATION",
     "JWT_IMPLICIT_REFRESH_WINDOW",
+    "JWT_SECRET_KEY_FALLBACKS",
+    "JWT_PUBLIC_KEY_FALLBACKS",
+    "JWT_KEY_ID",
+    "JWT_JWKS_URL",
+    "JWT_JWKS_CACHE_SECONDS",
+    "JWT_JWKS_TIMEOUT",
 }
 
 # flask-jwt-extended config properties whose value differs by design: the

@@ -26,7 +26,7 @@ from django_jwt_ext import (
     unset_refresh_cookies,
     verify_jwt_in_request,
 )
-from django_jwt_ext.exceptions import ExpiredSignatureError
+from django_jwt_ext.exceptions import ExpiredSignatureError, JWTDecodeError
 from tests.helpers import LOCATIONS, flavour_path
 
 EPOCH = "Thu, 01 Jan 1970 00:00:00 GMT"
@@ -155,6 +155,21 @@ def test_helpers_after_an_options_request(settings, access_token, lookup):
     assert get_jwt_identity(request) is None
     assert get_jwt_request_location(request) is None
     assert get_current_user(request) is None
+
+
+@pytest.mark.django_db
+def test_an_options_outcome_never_stands_in_for_a_later_verification(user):
+    """A method override after an OPTIONS pass (X-HTTP-Method-Override middleware...)
+    verifies the token: what OPTIONS stored settles nothing."""
+    bad = RequestFactory().options("/", HTTP_AUTHORIZATION="Bearer not-a-token")
+    assert verify_jwt_in_request(bad) is None
+    bad.method = "GET"
+    with pytest.raises(JWTDecodeError):
+        verify_jwt_in_request(bad)
+    good = RequestFactory().options("/", HTTP_AUTHORIZATION=f"Bearer {create_access_token(user)}")
+    verify_jwt_in_request(good)
+    good.method = "GET"
+    assert verify_jwt_in_request(good)[1]["sub"] == str(user.pk)
 
 
 @pytest.mark.django_db

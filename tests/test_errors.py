@@ -31,6 +31,7 @@ from django_jwt_ext import (
 )
 from django_jwt_ext.mixins import JWTRequiredMixin
 from django_jwt_ext.revocation import revoke_token
+from testproject.flavours import async_csrf_exempt
 from tests.conftest import SECRET
 from tests.helpers import HAS_NINJA, assert_refused, call, flavour_path
 
@@ -613,7 +614,7 @@ def manual_view(request):
     return preflight(request)
 
 
-@csrf_exempt
+@async_csrf_exempt
 async def async_manual_view(request):
     await averify_jwt_in_request(request)
     return preflight(request)

@@ -24,7 +24,7 @@ from django_jwt_ext import (
     get_unverified_jwt_headers,
 )
 from tests.conftest import SECRET
-from tests.helpers import ALL_FLAVOURS, flavour_path, rsa_pem_pair
+from tests.helpers import ALL_FLAVOURS, flavour_path, rfc7638_thumbprint, rsa_pem_pair
 
 # The built-in revocation store sits in the pipeline and records refresh tokens.
 pytestmark = pytest.mark.django_db
@@ -275,7 +275,11 @@ def test_claims_layout_is_identical(settings, shared, case):
     ours = create("alice", **arguments)
     theirs = flask_create(app, kind, **arguments)
     assert layout(ours) == layout(theirs)
-    assert get_unverified_jwt_headers(ours) == get_unverified_jwt_headers(theirs)
+    # The same header, but for the kid naming a public key (RFC 7638 thumbprint).
+    expected = get_unverified_jwt_headers(theirs)
+    if shared["JWT_ALGORITHM"] == "RS256":
+        expected["kid"] = rfc7638_thumbprint(shared["JWT_PUBLIC_KEY"])
+    assert get_unverified_jwt_headers(ours) == expected
     ours_claims, their_claims = raw_claims(ours), raw_claims(theirs)
     # Claims that depend on the clock or on chance are compared below or not at all.
     varying = {"iat", "nbf", "exp", "fresh", "jti", "csrf"}
@@ -292,6 +296,11 @@ def test_claims_layout_is_identical(settings, shared, case):
         assert ours_claims["fresh"] is their_claims["fresh"]
     else:
         assert abs(ours_claims["fresh"] - their_claims["fresh"]) <= 2
+
+
+def test_without_its_kid_our_header_is_flasks(app):
+    ours = create_access_token("alice", additional_headers={"kid": None})
+    assert get_unverified_jwt_headers(ours) == get_unverified_jwt_headers(flask_create(app))
 
 
 def test_additional_headers_are_identical(app):

@@ -5,58 +5,19 @@ lookup) against Redis when ``REDIS_URL`` is set, else against a FileBasedCache
 in a temporary directory, which processes of one machine share as well.
 """
 
-import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 import uuid
-from pathlib import Path
 
 import pytest
 
 from django_jwt_ext import create_access_token
 from tests.conftest import SECRET
 from tests.revocation_support import REDIS_KEY_PREFIX, REDIS_URL, REVOKED, delete_redis_keys
+from tests.servers import ROOT, request, start, stop, wait_until_answering
 
-ROOT = Path(__file__).resolve().parent.parent
 PROTECTED = "/flavours/sync/protected"  # needs no database user (JWT_USER_LOOKUP = None)
-STARTUP_SECONDS = 30
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def request(base: str, path: str, token: str | None = None, method: str = "GET"):
-    """Return ``(status, JSON body)`` of one HTTP request."""
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
-    data = b"" if method == "POST" else None
-    req = urllib.request.Request(base + path, data=data, headers=headers, method=method)
-    try:
-        with urllib.request.urlopen(req, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, json.loads(error.read())
-
-
-def wait_until_answering(base: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"server {base} exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            request(base, PROTECTED)
-            return
-        except (urllib.error.URLError, ConnectionError, OSError):
-            time.sleep(0.1)
-    pytest.fail(f"server {base} did not answer in {STARTUP_SECONDS} s:\n{log.read_text()}")
 
 
 @pytest.fixture(scope="module")
@@ -82,45 +43,22 @@ def servers(request, tmp_path_factory):
     )
     processes = []
 
-    def stop():
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    def stop_all():
+        stop(processes)
         if REDIS_URL:
             delete_redis_keys(key_prefix)
 
     # Registered before the first start: a server that started is stopped even
     # when the other one fails to.
-    request.addfinalizer(stop)  # noqa: PT021
+    request.addfinalizer(stop_all)  # noqa: PT021
     bases = []
     for name in ("a", "b"):
-        port = free_port()
         log = workdir / f"server-{name}.log"
-        with open(log, "wb") as output:
-            processes.append(
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "django",
-                        "runserver",
-                        "--noreload",
-                        f"127.0.0.1:{port}",
-                    ],
-                    cwd=ROOT,
-                    env=env,
-                    stdout=output,
-                    stderr=subprocess.STDOUT,
-                )
-            )
-        bases.append((f"http://127.0.0.1:{port}", processes[-1], log))
+        base, process = start(env, log)
+        processes.append(process)
+        bases.append((base, process, log))
     for base, process, log in bases:
-        wait_until_answering(base, process, log)
+        wait_until_answering(base, PROTECTED, process, log)
     return [base for base, _, _ in bases]
 
 

@@ -27,10 +27,12 @@ from django_jwt_ext.tokens import (
     KEY_MISMATCH_MESSAGE,
     decode_jwt,
     encode_jwt,
+    header_kid,
     peek,
     same_secret,
     unverified_header,
 )
+from tests.helpers import b64url
 
 SECRET = "tokens-secret-0123456789abcdef0123456789abcdef0123456789abcdef01"
 OTHER_SECRET = "other-secret-0123456789abcdef0123456789abcdef0123456789abcdef012"
@@ -635,6 +637,30 @@ def test_unverified_header_of_a_token_with_another_key():
 def test_unverified_header_of_garbage_is_a_decode_error(garbage):
     with pytest.raises(JWTDecodeError):
         unverified_header(garbage)
+
+
+@pytest.mark.parametrize(
+    ("header", "kid"),
+    [({"alg": "HS256", "kid": "k1"}, "k1"), ({"alg": "HS256"}, None)],
+    ids=["kid", "no-kid"],
+)
+def test_header_kid_reads_the_header_alone(header, kid):
+    token = ".".join([b64url(json.dumps(header).encode()), "!!not-base64!!", ""])
+    assert header_kid(token) == kid
+
+
+@pytest.mark.parametrize(
+    "header",
+    [b'{"alg": "HS256", "kid": 12}', b"[1]", b"{", b"\xff", b"[" * 3000 + b"]" * 3000],
+    ids=["kid-not-a-string", "not-an-object", "not-json", "not-utf8", "deep"],
+)
+def test_header_kid_of_a_bad_header_is_pyjwts_error(header):
+    token = ".".join([b64url(header), b64url(b"{}"), ""])
+    with pytest.raises(JWTDecodeError) as info:
+        header_kid(token)
+    with pytest.raises(jwt.PyJWTError) as pyjwt_info:
+        jwt.get_unverified_header(token)
+    assert str(info.value) == str(pyjwt_info.value)
 
 
 def test_peek_reads_without_verifying():

@@ -156,7 +156,7 @@ def revoke_user_tokens(user: Any, reason: str = "") -> None:
 
     Access and refresh tokens alike, including those issued in this very
     second; the issuing step of a new login waits out that second
-    (:func:`wait_until_issuable`).
+    (:func:`~django_jwt_ext.revocation.wait_until_issuable`).
 
     :param user: a user-model instance (its identity is what the manager's
         ``user_identity_loader`` makes of it), or the identity value itself.
@@ -240,7 +240,7 @@ def wait_until_issuable(user: Any) -> None:
 
 
 async def await_until_issuable(user: Any) -> None:
-    """The async twin of :func:`wait_until_issuable`."""
+    """The async twin of :func:`~django_jwt_ext.revocation.wait_until_issuable`."""
     identity = identity_of(user)
     try:
         logout = await areaching_store(lambda: get_backend().alast_logout(identity))

@@ -206,13 +206,16 @@ class CacheBackend(RevocationBackend):
         ttl = token.ttl()
         if ttl == 0:
             return False
+        # A family revoked while this exchange was in flight stops it here. One
+        # revoked after this read already covers the recorded successor, so the
+        # first request to claim the token below wins, as on the database.
+        if (yield ("get", (key("family", family),))) is not None:
+            return False
         # add() is atomic (SET NX on Redis): one request wins.
         if not (yield ("add", (key("used", token.jti), 1, ttl))):
             yield from self.revoke_family_steps(family, REUSED, token)
             return False
-        # A family revoked while this exchange was in flight stops it here;
-        # one revoked after this read already covers the recorded successor.
-        return (yield ("get", (key("family", family),))) is None
+        return True
 
     def revoke_family_steps(
         self, family: uuid.UUID, reason: str, token: TokenRecord
