@@ -358,12 +358,14 @@ def test_changelists_show_short_identifiers_and_compact_dates(admin_client, user
 
 
 def test_reasons_are_shown_whole(admin_client, user):
-    reason = "Laptop stolen; " + "every session ends. " * 12
-    revoke_token(create_access_token(user), reason=reason[:255])
-    revoke_user_tokens(user, reason=reason[:255])
+    # As long as the column holds (255), without trailing space (which some
+    # Django versions trim when rendering).
+    reason = ("Laptop stolen; " + "every session ends. " * 12)[:255].rstrip()
+    revoke_token(create_access_token(user), reason=reason)
+    revoke_user_tokens(user, reason=reason)
     for model in (RevokedToken, RevokedIdentity):
         content = admin_client.get(changelist(model)).content.decode()
-        assert row_cells(content, "field-reason") == [reason[:255]]
+        assert row_cells(content, "field-reason") == [reason]
 
 
 def test_logouts_of_identities_without_user(admin_client):
