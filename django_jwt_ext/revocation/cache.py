@@ -64,10 +64,13 @@ class ThreadCache:
     def __get__(self, backend: Any, owner: type) -> Any:
         if backend is None:
             return self
-        local = backend.__dict__.setdefault(self.storage, threading.local())
-        cache = getattr(local, "cache", None)
-        if cache is None:
-            cache = local.cache = caches.create_connection(config.revocation_cache_alias)
+        try:
+            return backend.__dict__[self.storage].cache
+        except KeyError:
+            local = backend.__dict__.setdefault(self.storage, threading.local())
+        except AttributeError:  # A thread that has not asked yet.
+            local = backend.__dict__[self.storage]
+        local.cache = cache = caches.create_connection(config.revocation_cache_alias)
         return cache
 
 
