@@ -21,7 +21,7 @@ from websockets.sync.client import connect
 
 from django_jwt_ext import create_access_token, create_refresh_token
 from tests.conftest import SECRET
-from tests.servers import ROOT, Server, free_port
+from tests.servers import Server, free_port, migrate
 
 UNAUTHORIZED = 4401
 MISSING = (
@@ -42,17 +42,9 @@ def server_env(workdir):
 
 def start(request, workdir, name, command):
     """Start a server on a free port; it is stopped when the module's tests end."""
-    import subprocess
-
     env = server_env(workdir)
     if not (workdir / "db.sqlite3").exists():
-        subprocess.run(
-            [sys.executable, "-m", "django", "migrate", "-v0"],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            timeout=120,
-        )
+        migrate(env)
     port = free_port()
     server = Server([arg.format(port=port) for arg in command], env, workdir / f"{name}.log", port)
     request.addfinalizer(server.stop)  # noqa: PT021 (registered before waiting)

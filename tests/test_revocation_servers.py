@@ -6,8 +6,6 @@ in a temporary directory, which processes of one machine share as well.
 """
 
 import os
-import subprocess
-import sys
 import uuid
 
 import pytest
@@ -15,7 +13,7 @@ import pytest
 from django_jwt_ext import create_access_token
 from tests.conftest import SECRET
 from tests.revocation_support import REDIS_KEY_PREFIX, REDIS_URL, REVOKED, delete_redis_keys
-from tests.servers import ROOT, request, start, stop, wait_until_answering
+from tests.servers import migrate, request, start, stop, wait_until_answering
 
 PROTECTED = "/flavours/sync/protected"  # needs no database user (JWT_USER_LOOKUP = None)
 
@@ -34,13 +32,7 @@ def servers(request, tmp_path_factory):
         "JWT_EXT_TEST_KEY_PREFIX": key_prefix,
         "PYTHONUNBUFFERED": "1",
     }
-    subprocess.run(
-        [sys.executable, "-m", "django", "migrate", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        timeout=120,
-    )
+    migrate(env)
     processes = []
 
     def stop_all():

@@ -32,7 +32,7 @@ from django_jwt_ext.tokens import (
     same_secret,
     unverified_header,
 )
-from tests.helpers import b64url
+from tests.helpers import b64url, rsa_pem_pair
 
 SECRET = "tokens-secret-0123456789abcdef0123456789abcdef0123456789abcdef01"
 OTHER_SECRET = "other-secret-0123456789abcdef0123456789abcdef0123456789abcdef012"
@@ -701,3 +701,45 @@ def test_peek_of_garbage_is_a_decode_error(garbage):
 )
 def test_same_secret(expected, given, same):
     assert same_secret(expected, given) is same
+
+
+# PyJWT checks an HMAC secret at each use; ValidatedOnceHMAC checks each secret once.
+
+
+def test_an_hmac_secret_is_checked_once_and_a_refused_one_never_remembered(monkeypatch):
+    from jwt.algorithms import HMACAlgorithm
+
+    from django_jwt_ext.tokens import ValidatedOnceHMAC
+
+    checks = []
+    real = HMACAlgorithm.prepare_key
+
+    def counted(self, key):
+        checks.append(key)
+        return real(self, key)
+
+    monkeypatch.setattr(HMACAlgorithm, "prepare_key", counted)
+    algorithm = ValidatedOnceHMAC(HMACAlgorithm.SHA256)
+    assert algorithm.prepare_key(SECRET) == algorithm.prepare_key(SECRET) == SECRET.encode()
+    assert checks == [SECRET]
+    public_pem = rsa_pem_pair()[1]
+    for _ in range(2):
+        with pytest.raises(jwt.InvalidKeyError):
+            algorithm.prepare_key(public_pem)
+    assert checks == [SECRET, public_pem, public_pem]
+    # Never unbounded: past the limit, secrets are checked every time.
+    for number in range(ValidatedOnceHMAC.MAX_SECRETS + 3):
+        algorithm.prepare_key(f"secret-{number}-" + "x" * 32)
+    assert len(algorithm.prepared) == ValidatedOnceHMAC.MAX_SECRETS
+    with pytest.raises(jwt.InvalidKeyError):  # Not a string: PyJWT's own refusal.
+        algorithm.prepare_key(b"")
+
+
+def test_without_pyjwts_jws_attribute_the_plain_instance_is_used(monkeypatch):
+    from django_jwt_ext import tokens
+
+    class OtherPyJWT:
+        """A PyJWT whose instances keep their algorithms elsewhere."""
+
+    monkeypatch.setattr(tokens.jwt, "PyJWT", OtherPyJWT)
+    assert isinstance(tokens.build_codec(), OtherPyJWT)

@@ -9,10 +9,8 @@ token (:func:`revoked_by_logout`).
 import hashlib
 import json
 import math
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..config import config
 
@@ -103,14 +101,14 @@ def moment(timestamp: Any) -> datetime | None:
         return None
 
 
-@dataclass(frozen=True)
-class TokenRecord:
+class TokenRecord(NamedTuple):
     """What a store needs of a token: never the encoded token itself.
 
     ``jti`` and ``identity`` are already in their stored forms. ``expires``
     is the ``exp`` claim (a NumericDate) or an ``expires_at`` datetime read
     from a store; checks never need it as a datetime, so it is converted only
-    when asked (:attr:`expires_at`).
+    when asked (:attr:`expires_at`). A named tuple: checks build one per
+    request.
     """
 
     jti: str | None
@@ -130,7 +128,7 @@ class TokenRecord:
             claims.get("exp"),
         )
 
-    @cached_property
+    @property
     def expires_at(self) -> datetime | None:
         """Return when the token expires; ``None``: never (no ``exp``, or beyond a datetime)."""
         if isinstance(self.expires, datetime):
@@ -183,8 +181,7 @@ def revoked_by_logout(issued_at: float | None, revoked_before: datetime | None) 
     return math.floor(issued_at) <= math.floor(revoked_before.timestamp())
 
 
-@dataclass(frozen=True)
-class RevocationState:
+class RevocationState(NamedTuple):
     """What a store knows of one token: its ``jti``, its family, its identity's last logout."""
 
     jti_revoked: bool = False
