@@ -14,10 +14,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 from jwt.algorithms import get_default_algorithms, requires_cryptography
 
 from .config import DEFAULTS, Config, config
+from .i18n import gettext_noop
 from .keys import Key, current_key, fallbacks_setting, load_key, public_jwk, thumbprint
 from .manager import get_jwt_manager
 from .revocation import get_backend

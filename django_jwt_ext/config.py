@@ -25,11 +25,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.signals import setting_changed
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 from jwt.algorithms import get_default_algorithms, requires_cryptography
 
 from .encoding import ClaimsJSONEncoder
 from .exceptions import ConfigurationError
+from .i18n import gettext_noop
 
 # A token lifetime: a timedelta (or relativedelta), or False for no expiry.
 Lifetime: TypeAlias = timedelta | Literal[False]

@@ -25,10 +25,11 @@ from typing import Any
 
 import jwt
 from django.core.signals import setting_changed
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 from jwt import PyJWK, PyJWKClient
 
 from .exceptions import KeySetUnavailableError
+from .i18n import gettext_noop
 
 logger = logging.getLogger("django_jwt_ext.jwks")
 

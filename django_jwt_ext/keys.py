@@ -33,12 +33,13 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from django.core.signals import setting_changed
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 from jwt.algorithms import get_default_algorithms, requires_cryptography
 
 from . import jwks
 from .config import KeyEntry, config, mirrors_django_fallbacks
 from .exceptions import ConfigurationError, UnknownKeyIdError, decode_error
+from .i18n import gettext_noop
 from .tokens import header_kid
 
 UNKNOWN_KID = gettext_noop("No verification key matches the token's kid")

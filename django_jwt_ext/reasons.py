@@ -10,7 +10,9 @@ listed (a PyJWT release with new words) is given as it is, in English.
 
 import re
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
+
+from .i18n import gettext_noop
 
 # Messages without a varying part: PyJWT's, then this app's pure functions'.
 FIXED = frozenset(

@@ -13,7 +13,7 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
@@ -23,6 +23,7 @@ from .cookies import set_access_cookies, set_refresh_cookies, unset_jwt_cookies
 from .decorators import jwt_required
 from .defaults import error_response
 from .exceptions import JWTExtendedException, TokenNotRevocableError
+from .i18n import gettext_noop
 from .keys import published_jwks
 from .locations import is_json
 from .manager import get_jwt_manager

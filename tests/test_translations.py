@@ -15,6 +15,7 @@ import io
 import os
 import shutil
 import subprocess
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -55,6 +56,21 @@ def require_gettext():
         if os.environ.get("CI"):
             pytest.fail(f"{message}. CI must check the translation catalogues.", pytrace=False)
         pytest.skip(message)
+
+
+def test_the_package_imports_before_settings_are_configured():
+    """Message ids marked at import time must not need the settings (Django's own
+    gettext_noop reads them): a project imports the package in its settings module."""
+    modules = ["django_jwt_ext", "django_jwt_ext.views", "django_jwt_ext.checks"]
+    environment = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    done = subprocess.run(
+        [sys.executable, "-c", "; ".join(f"import {module}" for module in modules)],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=PACKAGE.parent,
+    )
+    assert done.returncode == 0, done.stderr
 
 
 # Responses follow the request's language.

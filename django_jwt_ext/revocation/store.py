@@ -7,10 +7,11 @@ from typing import Any, TypeVar
 
 from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 
 from ..config import config
 from ..exceptions import ConfigurationError, StoreUnavailableError
+from ..i18n import gettext_noop
 from .base import RevocationBackend
 
 logger = logging.getLogger("django_jwt_ext.revocation")

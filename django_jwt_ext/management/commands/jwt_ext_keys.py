@@ -1,9 +1,10 @@
 import json
 
 from django.core.management.base import CommandError
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 
 from django_jwt_ext.config import config
+from django_jwt_ext.i18n import gettext_noop
 from django_jwt_ext.keys import GENERATED_ALGORITHMS, new_key, pem_thumbprint, published_jwks
 from django_jwt_ext.management.base import TranslatedCommand
 

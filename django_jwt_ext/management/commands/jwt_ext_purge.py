@@ -1,8 +1,9 @@
 from argparse import ArgumentTypeError
 
 from django.core.management.base import CommandError
-from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext, ngettext
 
+from django_jwt_ext.i18n import gettext_noop
 from django_jwt_ext.management.base import TranslatedCommand
 from django_jwt_ext.revocation import get_backend
 

@@ -1,7 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
-from django.utils.translation import gettext, gettext_noop, ngettext
+from django.utils.translation import gettext, ngettext
 
+from django_jwt_ext.i18n import gettext_noop
 from django_jwt_ext.management.base import TranslatedCommand
 from django_jwt_ext.revocation import get_backend, identity_of, revoke_user_tokens
 
