@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1:8000
 
 MINIMAL_VENV ?= .venv-minimal
 
-.PHONY: demo test test-minimal test-nodrf test-browser test-tutorial dist lint matrix docs clean bench bench-http bench-async wrk flask3-venv fuzz
+.PHONY: demo test test-minimal test-nodrf test-browser test-tutorial dist lint matrix docs clean bench bench-http bench-async wrk flask3-venv fuzz messages compilemessages
 
 $(STAMP): setup.cfg pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -150,6 +150,18 @@ bench-async: $(STAMP)
 		SUDO=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
 		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q wrk; }
 	$(BIN)/python -m bench.asgi
+
+# The translation catalogues of django_jwt_ext/locale (GNU gettext needed):
+# `make messages` after a marked message changed, then translate what each
+# django.po lacks; `make compilemessages` after editing a django.po. English
+# is the message id and needs no catalogue.
+LANGUAGES ?= de es fr ja pt_BR zh_Hans
+
+messages: $(STAMP)
+	cd django_jwt_ext && $(abspath $(BIN))/django-admin makemessages --add-location=file $(addprefix -l ,$(LANGUAGES))
+
+compilemessages: $(STAMP)
+	cd django_jwt_ext && $(abspath $(BIN))/django-admin compilemessages
 
 docs: $(STAMP)
 	$(BIN)/python -m sphinx -W --keep-going -n -b html docs docs/_build/html

@@ -1,9 +1,10 @@
 from django.apps import AppConfig, apps
+from django.utils.translation import gettext_lazy as _
 
 
 class DjangoJWTExtConfig(AppConfig):
     name = "django_jwt_ext"
-    verbose_name = "JWT tokens"
+    verbose_name = _("JWT tokens")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

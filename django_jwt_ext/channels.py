@@ -23,6 +23,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import SuspiciousOperation
 from django.http import QueryDict
 from django.http.cookie import parse_cookie
+from django.utils.translation import gettext
 
 from .exceptions import (
     ConfigurationError,
@@ -133,8 +134,11 @@ class JWTAuthMiddleware(BaseMiddleware):
         )
         if not locations:
             raise ConfigurationError(
-                "JWTAuthMiddleware needs one of the locations "
-                f"{', '.join(HANDSHAKE_LOCATIONS)}; got {self.requirements.token_locations}."
+                gettext("JWTAuthMiddleware needs one of the locations %(needed)s; got %(got)s.")
+                % {
+                    "needed": ", ".join(HANDSHAKE_LOCATIONS),
+                    "got": self.requirements.token_locations,
+                }
             )
         return replace(self.requirements, locations=locations)
 

@@ -2,6 +2,8 @@
 
 Ids are ``django_jwt_ext.E0xx`` (errors) and ``W0xx`` (warnings); an id is
 never reused for another problem. ``docs/checks.rst`` has one entry per id.
+Messages and hints are in the active language (``LANGUAGE_CODE`` for
+``manage.py check``).
 """
 
 import difflib
@@ -12,9 +14,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext
 from jwt.algorithms import get_default_algorithms, requires_cryptography
 
 from .config import DEFAULTS, Config, config
+from .i18n import gettext_noop
 from .keys import Key, current_key, fallbacks_setting, load_key, public_jwk, thumbprint
 from .manager import get_jwt_manager
 from .revocation import get_backend
@@ -25,9 +29,9 @@ MIDDLEWARE_PATH = "django_jwt_ext.middleware.JWTMiddleware"
 CSRF_MIDDLEWARE_PATH = "django.middleware.csrf.CsrfViewMiddleware"
 
 # flask-jwt-extended 3.x settings that 4.x dropped and this app does not honour,
-# with what replaces them. (JWT_USER_CLAIMS, JWT_CLAIMS_IN_REFRESH_TOKEN,
-# JWT_BLACKLIST_ENABLED, JWT_BLACKLIST_TOKEN_CHECKS and JWT_CSRF_HEADER_NAME are
-# honoured: see docs/migrating.rst.)
+# with what replaces them (a message id: gettext_noop). (JWT_USER_CLAIMS,
+# JWT_CLAIMS_IN_REFRESH_TOKEN, JWT_BLACKLIST_ENABLED, JWT_BLACKLIST_TOKEN_CHECKS
+# and JWT_CSRF_HEADER_NAME are honoured: see docs/migrating.rst.)
 FLASK_3X_SETTINGS: dict[str, str] = {}
 
 PER_PROCESS_CACHES = (
@@ -86,12 +90,20 @@ def check_keys() -> list[checks.CheckMessage]:
     messages: list[checks.CheckMessage] = []
     # An HMAC secret signs and verifies: report it once.
     keys = (
-        ("encode_key", "signing", "private_key"),
-        ("decode_key", "verification", "public_key"),
+        (
+            "encode_key",
+            "private_key",
+            gettext_noop("The signing key cannot be used with %(algorithm)s: %(error)s"),
+        ),
+        (
+            "decode_key",
+            "public_key",
+            gettext_noop("The verification key cannot be used with %(algorithm)s: %(error)s"),
+        ),
     )
     # An app that verifies the tokens of a JWKS may have no key pair of its own.
     jwks_only = config.is_asymmetric and settled("jwks_url") and config.jwks_url is not None
-    for option, setting, raw_option in keys if config.is_asymmetric else keys[:1]:
+    for option, raw_option, message in keys if config.is_asymmetric else keys[:1]:
         if jwks_only and not config.is_set(raw_option):
             continue
         try:
@@ -103,7 +115,10 @@ def check_keys() -> list[checks.CheckMessage]:
             algorithm.prepare_key(key)
         except Exception as exc:  # PyJWT raises several unrelated types here.
             messages.append(
-                error("E005", f"The {setting} key cannot be used with {config.algorithm}: {exc}")
+                error(
+                    "E005",
+                    gettext(message) % {"algorithm": config.algorithm, "error": exc},
+                )
             )
     return messages
 
@@ -130,7 +145,9 @@ def check_fallback_keys() -> list[checks.CheckMessage]:
                 error(
                     "E019",
                     str(exc),
-                    hint="Remove the key, or accept its algorithm in JWT_DECODE_ALGORITHMS.",
+                    hint=gettext(
+                        "Remove the key, or accept its algorithm in JWT_DECODE_ALGORITHMS."
+                    ),
                 )
             )
     for first, second in combinations(keys, 2):
@@ -138,17 +155,22 @@ def check_fallback_keys() -> list[checks.CheckMessage]:
             messages.append(
                 warning(
                     "W011",
-                    f"{second.source} is the same key as {first.source}.",
-                    hint="A key verifies once; remove the copy.",
+                    gettext("%(copy)s is the same key as %(key)s.")
+                    % {"copy": second.source, "key": first.source},
+                    hint=gettext("A key verifies once; remove the copy."),
                 )
             )
         elif first.kid is not None and first.kid == second.kid:
             messages.append(
                 error(
                     "E020",
-                    f"{first.source} and {second.source} have the same kid {first.kid!r}.",
-                    hint="A kid must name one key: tokens carrying it would verify with "
-                    f"{first.source} only.",
+                    gettext("%(first)s and %(second)s have the same kid %(kid)s.")
+                    % {"first": first.source, "second": second.source, "kid": repr(first.kid)},
+                    hint=gettext(
+                        "A kid must name one key: tokens carrying it would verify with "
+                        "%(first)s only."
+                    )
+                    % {"first": first.source},
                 )
             )
     return messages
@@ -169,19 +191,26 @@ def check_jwks() -> list[checks.CheckMessage]:
         messages.append(
             error(
                 "E021",
-                "JWT_JWKS_URL is set but no public-key algorithm is accepted: "
-                f"{sorted(config.decode_algorithms)}.",
-                hint="Add the identity provider's algorithm (RS256, most often) to "
-                "JWT_DECODE_ALGORITHMS, or make it JWT_ALGORITHM.",
+                gettext(
+                    "JWT_JWKS_URL is set but no public-key algorithm is accepted: %(algorithms)s."
+                )
+                % {"algorithms": sorted(config.decode_algorithms)},
+                hint=gettext(
+                    "Add the identity provider's algorithm (RS256, most often) to "
+                    "JWT_DECODE_ALGORITHMS, or make it JWT_ALGORITHM."
+                ),
             )
         )
     if urlsplit(config.jwks_url).scheme != "https" and not settings.DEBUG:
         messages.append(
             warning(
                 "W012",
-                f"JWT_JWKS_URL {config.jwks_url!r} is not https: whoever can alter the "
-                "traffic can supply keys, and sign tokens this app accepts.",
-                hint="Use the identity provider's https:// JWKS URL.",
+                gettext(
+                    "JWT_JWKS_URL %(url)s is not https: whoever can alter the traffic can "
+                    "supply keys, and sign tokens this app accepts."
+                )
+                % {"url": repr(config.jwks_url)},
+                hint=gettext("Use the identity provider's https:// JWKS URL."),
             )
         )
     return messages
@@ -198,9 +227,11 @@ def check_algorithm_mix() -> list[checks.CheckMessage]:
         return [
             warning(
                 "W007",
-                "JWT_DECODE_ALGORITHMS mixes HMAC and public-key algorithms: "
-                f"{sorted(algorithms)}.",
-                hint="One key cannot serve both kinds; accept one kind only.",
+                gettext(
+                    "JWT_DECODE_ALGORITHMS mixes HMAC and public-key algorithms: %(algorithms)s."
+                )
+                % {"algorithms": sorted(algorithms)},
+                hint=gettext("One key cannot serve both kinds; accept one kind only."),
             )
         ]
     return []
@@ -226,8 +257,8 @@ def check_revocation_store() -> list[checks.CheckMessage]:
         return [
             error(
                 "E017",
-                f"JWT_REVOCATION_CACHE_ALIAS {config.revocation_cache_alias!r} is not a key "
-                "of CACHES.",
+                gettext("JWT_REVOCATION_CACHE_ALIAS %(alias)s is not a key of CACHES.")
+                % {"alias": repr(config.revocation_cache_alias)},
             )
         ]
     return []
@@ -247,8 +278,9 @@ def check_setting_names() -> list[checks.CheckMessage]:
             messages.append(
                 warning(
                     "W002",
-                    f"{name} is a flask-jwt-extended 3.x setting that has no effect.",
-                    hint=FLASK_3X_SETTINGS[name],
+                    gettext("%(setting)s is a flask-jwt-extended 3.x setting that has no effect.")
+                    % {"setting": name},
+                    hint=gettext(FLASK_3X_SETTINGS[name]),
                 )
             )
             continue
@@ -257,8 +289,8 @@ def check_setting_names() -> list[checks.CheckMessage]:
             messages.append(
                 warning(
                     "W001",
-                    f"{name} is not a setting of django_jwt_ext.",
-                    hint=f"Did you mean {close[0]}?",
+                    gettext("%(setting)s is not a setting of django_jwt_ext.") % {"setting": name},
+                    hint=gettext("Did you mean %(setting)s?") % {"setting": close[0]},
                 )
             )
     return messages
@@ -272,9 +304,11 @@ def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[checks.Chec
         return [
             warning(
                 "W003",
-                f"{MIDDLEWARE_PATH} is not in MIDDLEWARE.",
-                hint="Without it, errors of verify_jwt_in_request() called in a view are "
-                "server errors, and POSTs carrying a JWT are refused by CsrfViewMiddleware.",
+                gettext("%(middleware)s is not in MIDDLEWARE.") % {"middleware": MIDDLEWARE_PATH},
+                hint=gettext(
+                    "Without it, errors of verify_jwt_in_request() called in a view are "
+                    "server errors, and POSTs carrying a JWT are refused by CsrfViewMiddleware."
+                ),
             )
         ]
     if CSRF_MIDDLEWARE_PATH in middleware and middleware.index(MIDDLEWARE_PATH) > middleware.index(
@@ -283,8 +317,9 @@ def check_middleware(app_configs: Any = None, **kwargs: Any) -> list[checks.Chec
         return [
             error(
                 "E015",
-                f"{MIDDLEWARE_PATH} must come before {CSRF_MIDDLEWARE_PATH} in MIDDLEWARE.",
-                hint="It tells the CSRF middleware which requests carry a JWT.",
+                gettext("%(middleware)s must come before %(csrf)s in MIDDLEWARE.")
+                % {"middleware": MIDDLEWARE_PATH, "csrf": CSRF_MIDDLEWARE_PATH},
+                hint=gettext("It tells the CSRF middleware which requests carry a JWT."),
             )
         ]
     return []
@@ -304,17 +339,19 @@ def check_deploy(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMes
         messages.append(
             warning(
                 "W004",
-                "Token cookies are sent over plain HTTP: JWT_COOKIE_SECURE is False.",
-                hint="Set JWT_COOKIE_SECURE = True when serving over HTTPS.",
+                gettext("Token cookies are sent over plain HTTP: JWT_COOKIE_SECURE is False."),
+                hint=gettext("Set JWT_COOKIE_SECURE = True when serving over HTTPS."),
             )
         )
     if cookies and settled("cookie_csrf_protect") and not config.cookie_csrf_protect:
         messages.append(
             warning(
                 "W006",
-                "Token cookies are accepted without the double-submit CSRF check: "
-                "JWT_COOKIE_CSRF_PROTECT is False.",
-                hint="Keep JWT_COOKIE_CSRF_PROTECT = True when tokens travel in cookies.",
+                gettext(
+                    "Token cookies are accepted without the double-submit CSRF check: "
+                    "JWT_COOKIE_CSRF_PROTECT is False."
+                ),
+                hint=gettext("Keep JWT_COOKIE_CSRF_PROTECT = True when tokens travel in cookies."),
             )
         )
     messages.extend(check_csrf_methods(cookies))
@@ -324,17 +361,19 @@ def check_deploy(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMes
         messages.append(
             warning(
                 "W010",
-                "Revoked tokens are accepted while the revocation store is unreachable: "
-                "JWT_REVOCATION_FAIL_OPEN is True.",
-                hint="Failing closed (503) is the safe default.",
+                gettext(
+                    "Revoked tokens are accepted while the revocation store is unreachable: "
+                    "JWT_REVOCATION_FAIL_OPEN is True."
+                ),
+                hint=gettext("Failing closed (503) is the safe default."),
             )
         )
     if settled("access_expires") and config.access_expires is False:
         messages.append(
             warning(
                 "W008",
-                "Access tokens never expire: JWT_ACCESS_TOKEN_EXPIRES is False.",
-                hint="A leaked access token stays usable until the key changes.",
+                gettext("Access tokens never expire: JWT_ACCESS_TOKEN_EXPIRES is False."),
+                hint=gettext("A leaked access token stays usable until the key changes."),
             )
         )
     return messages
@@ -360,9 +399,12 @@ def check_csrf_methods(cookies: bool) -> list[checks.CheckMessage]:
     return [
         warning(
             "W013",
-            "Token cookies are accepted without the double-submit CSRF check on "
-            f"{', '.join(unguarded)}: JWT_CSRF_METHODS leaves them out.",
-            hint="Keep POST, PUT, PATCH and DELETE in JWT_CSRF_METHODS.",
+            gettext(
+                "Token cookies are accepted without the double-submit CSRF check on "
+                "%(methods)s: JWT_CSRF_METHODS leaves them out."
+            )
+            % {"methods": ", ".join(unguarded)},
+            hint=gettext("Keep POST, PUT, PATCH and DELETE in JWT_CSRF_METHODS."),
         )
     ]
 
@@ -381,14 +423,20 @@ def check_shared_cache() -> list[checks.CheckMessage]:
     return [
         warning(
             "W009",
-            f"The revocation store uses {cache_backend}, which each process keeps for itself: "
-            "a token revoked through one server stays valid on the others"
-            + (
-                " for up to JWT_REVOCATION_CACHE_TIMEOUT seconds."
+            (
+                gettext(
+                    "The revocation store uses %(cache)s, which each process keeps for itself: "
+                    "a token revoked through one server stays valid on the others for up to "
+                    "JWT_REVOCATION_CACHE_TIMEOUT seconds."
+                )
                 if isinstance(backend, CachedDatabaseBackend)
-                else "."
-            ),
-            hint="Point JWT_REVOCATION_CACHE_ALIAS at a shared cache such as Redis.",
+                else gettext(
+                    "The revocation store uses %(cache)s, which each process keeps for itself: "
+                    "a token revoked through one server stays valid on the others."
+                )
+            )
+            % {"cache": cache_backend},
+            hint=gettext("Point JWT_REVOCATION_CACHE_ALIAS at a shared cache such as Redis."),
         )
     ]
 
@@ -398,7 +446,12 @@ def check_hmac_key_length() -> list[checks.CheckMessage]:
     if not settled("algorithm", "secret_key") or config.algorithm not in HMAC_MIN_BYTES:
         return []
     minimum = HMAC_MIN_BYTES[config.algorithm]
-    secrets = [(f"The {config.algorithm} secret key", config.secret_key)]
+    secrets = [
+        (
+            gettext("The %(algorithm)s secret key") % {"algorithm": config.algorithm},
+            config.secret_key,
+        )
+    ]
     if settled("secret_key_fallbacks"):
         setting = fallbacks_setting()
         secrets.extend(
@@ -412,9 +465,12 @@ def check_hmac_key_length() -> list[checks.CheckMessage]:
             messages.append(
                 warning(
                     "W005",
-                    f"{name} is {length} bytes; it needs at least {minimum}.",
-                    hint="Use a long random value (RFC 7518, section 3.2), for example the "
-                    "output of manage.py jwt_ext_keys generate.",
+                    gettext("%(key)s is %(length)d bytes; it needs at least %(minimum)d.")
+                    % {"key": name, "length": length, "minimum": minimum},
+                    hint=gettext(
+                        "Use a long random value (RFC 7518, section 3.2), for example the "
+                        "output of manage.py jwt_ext_keys generate."
+                    ),
                 )
             )
     return messages

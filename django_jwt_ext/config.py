@@ -25,10 +25,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.utils.translation import gettext
 from jwt.algorithms import get_default_algorithms, requires_cryptography
 
 from .encoding import ClaimsJSONEncoder
 from .exceptions import ConfigurationError
+from .i18n import gettext_noop
 
 # A token lifetime: a timedelta (or relativedelta), or False for no expiry.
 Lifetime: TypeAlias = timedelta | Literal[False]
@@ -46,8 +48,17 @@ Parser: TypeAlias = Callable[["Config", Any, str], Any]
 
 
 def invalid(name: str, expected: str, value: Any) -> ConfigurationError:
-    """Build the error for setting ``name`` holding ``value`` instead of ``expected``."""
-    return ConfigurationError(f"{name} must be {expected}; got {value!r}.")
+    """Build the error for setting ``name`` holding ``value`` instead of ``expected``
+    (a phrase in the active language)."""
+    return must_be(name, expected, repr(value))
+
+
+def must_be(name: str, expected: str, got: str) -> ConfigurationError:
+    """Build the error for setting ``name``: ``expected`` is wanted, ``got`` was given."""
+    return ConfigurationError(
+        gettext("%(setting)s must be %(expected)s; got %(value)s.")
+        % {"setting": name, "expected": expected, "value": got}
+    )
 
 
 # Validators: each takes the config, the raw value and the setting's name,
@@ -60,7 +71,7 @@ def as_is(config: "Config", value: Any, name: str) -> Any:
 
 def boolean(config: "Config", value: Any, name: str) -> bool:
     if not isinstance(value, bool):
-        raise invalid(name, "True or False", value)
+        raise invalid(name, gettext("True or False"), value)
     return value
 
 
@@ -70,19 +81,19 @@ def optional_boolean(config: "Config", value: Any, name: str) -> bool | None:
 
 def text(config: "Config", value: Any, name: str) -> str:
     if not isinstance(value, str) or not value:
-        raise invalid(name, "a non-empty string", value)
+        raise invalid(name, gettext("a non-empty string"), value)
     return value
 
 
 def text_or_empty(config: "Config", value: Any, name: str) -> str:
     if not isinstance(value, str):
-        raise invalid(name, "a string", value)
+        raise invalid(name, gettext("a string"), value)
     return value
 
 
 def optional_text(config: "Config", value: Any, name: str) -> str | None:
     if value is not None and not isinstance(value, str):
-        raise invalid(name, "a string or None", value)
+        raise invalid(name, gettext("a string or None"), value)
     return value
 
 
@@ -97,7 +108,7 @@ def header_type(config: "Config", value: Any, name: str) -> str:
 
 def positive_int(config: "Config", value: Any, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise invalid(name, "a positive integer", value)
+        raise invalid(name, gettext("a positive integer"), value)
     return value
 
 
@@ -106,18 +117,19 @@ def seconds(config: "Config", value: Any, name: str) -> float:
     if isinstance(value, timedelta) and value >= timedelta(0):
         return value.total_seconds()
     if isinstance(value, bool) or not isinstance(value, int | float) or not value >= 0:
-        raise invalid(name, "a timedelta or a non-negative number of seconds", value)
+        raise invalid(name, gettext("a timedelta or a non-negative number of seconds"), value)
     return float(value)
 
 
 def positive_seconds(config: "Config", value: Any, name: str) -> float:
     """A finite, strictly positive duration in seconds, given as a number or a timedelta."""
-    expected = "a timedelta or a positive number of seconds"
     number = value.total_seconds() if isinstance(value, timedelta) else value
-    if isinstance(number, bool) or not isinstance(number, int | float):
-        raise invalid(name, expected, value)
-    if not (number > 0 and math.isfinite(number)):
-        raise invalid(name, expected, value)
+    if (
+        isinstance(number, bool)
+        or not isinstance(number, int | float)
+        or not (number > 0 and math.isfinite(number))
+    ):
+        raise invalid(name, gettext("a timedelta or a positive number of seconds"), value)
     return float(number)
 
 
@@ -131,14 +143,14 @@ def lifetime(config: "Config", value: Any, name: str) -> Lifetime:
         value + datetime.now(timezone.utc)
     except TypeError:
         raise invalid(
-            name, "a timedelta, a number of seconds, a relativedelta or False", value
+            name, gettext("a timedelta, a number of seconds, a relativedelta or False"), value
         ) from None
     return value
 
 
 def leeway(config: "Config", value: Any, name: str) -> float | timedelta:
     if isinstance(value, bool) or not isinstance(value, int | float | timedelta):
-        raise invalid(name, "a number of seconds or a timedelta", value)
+        raise invalid(name, gettext("a number of seconds or a timedelta"), value)
     return value
 
 
@@ -163,18 +175,19 @@ def token_locations(config: "Config", value: Any, name: str) -> Any:
     """One location name, or a list, tuple or set of them, as flask-jwt-extended accepts."""
     if isinstance(value, str):
         value = (value,)
-    expected = "a non-empty list of 'headers', 'cookies', 'query_string' and 'json'"
-    if not strings(value):
-        raise invalid(name, expected, value)
-    locations = same_kind_copy(value)
+    locations = same_kind_copy(value) if strings(value) else None
     if not locations or any(location not in LOCATIONS for location in locations):
-        raise invalid(name, expected, value)
+        raise invalid(
+            name,
+            gettext("a non-empty list of 'headers', 'cookies', 'query_string' and 'json'"),
+            value,
+        )
     return locations
 
 
 def methods(config: "Config", value: Any, name: str) -> Any:
     if not strings(value):
-        raise invalid(name, "a list of HTTP method names", value)
+        raise invalid(name, gettext("a list of HTTP method names"), value)
     return same_kind_copy(value)
 
 
@@ -182,13 +195,13 @@ def token_types(config: "Config", value: Any, name: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = (value,)
     if not strings(value) or any(kind not in TOKEN_TYPES for kind in value):
-        raise invalid(name, "a list of 'access' and 'refresh'", value)
+        raise invalid(name, gettext("a list of 'access' and 'refresh'"), value)
     return tuple(value)
 
 
 def samesite(config: "Config", value: Any, name: str) -> SameSite:
     if value not in SAMESITE_VALUES:
-        raise invalid(name, "None, 'Lax', 'Strict' or 'None'", value)
+        raise invalid(name, gettext("None, 'Lax', 'Strict' or 'None'"), value)
     return value
 
 
@@ -197,7 +210,7 @@ def audience(config: "Config", value: Any, name: str) -> str | list[str] | None:
         return value
     if strings(value):
         return list(value)
-    raise invalid(name, "a string, a list of strings or None", value)
+    raise invalid(name, gettext("a string, a list of strings or None"), value)
 
 
 def supported_algorithms() -> frozenset[str]:
@@ -207,7 +220,8 @@ def supported_algorithms() -> frozenset[str]:
 
 def algorithm(config: "Config", value: Any, name: str) -> str:
     if value not in supported_algorithms():
-        raise invalid(name, "one of " + ", ".join(sorted(supported_algorithms())), value)
+        algorithms = ", ".join(sorted(supported_algorithms()))
+        raise invalid(name, gettext("one of %(algorithms)s") % {"algorithms": algorithms}, value)
     return value
 
 
@@ -216,7 +230,7 @@ def decode_algorithms(config: "Config", value: Any, name: str) -> list[str]:
     if not value:
         return [config.algorithm]
     if not strings(value) or any(item not in supported_algorithms() for item in value):
-        raise invalid(name, "a list of algorithms PyJWT supports (never 'none')", value)
+        raise invalid(name, gettext("a list of algorithms PyJWT supports (never 'none')"), value)
     algorithms = list(value)
     if config.algorithm not in algorithms:
         algorithms.append(config.algorithm)
@@ -225,7 +239,7 @@ def decode_algorithms(config: "Config", value: Any, name: str) -> list[str]:
 
 def user_lookup(config: "Config", value: Any, name: str) -> str | None:
     if value not in USER_LOOKUP_VALUES:
-        raise invalid(name, "'model' or None", value)
+        raise invalid(name, gettext("'model' or None"), value)
     return value
 
 
@@ -234,18 +248,22 @@ def secret_key(config: "Config", value: Any, name: str) -> Any:
     key = value or getattr(settings, "SECRET_KEY", None)
     if not key:
         raise ConfigurationError(
-            f"JWT_SECRET_KEY or SECRET_KEY must be set to use the symmetric "
-            f"algorithm {config.algorithm!r}."
+            gettext(
+                "JWT_SECRET_KEY or SECRET_KEY must be set to use the symmetric "
+                "algorithm %(algorithm)s."
+            )
+            % {"algorithm": repr(config.algorithm)}
         )
     if not isinstance(key, str | bytes):
-        raise invalid(name, "a string or bytes", key)
+        raise invalid(name, gettext("a string or bytes"), key)
     return key
 
 
 def asymmetric_key(config: "Config", value: Any, name: str) -> Any:
     if not value:
         raise ConfigurationError(
-            f"{name} must be set to use the asymmetric algorithm {config.algorithm!r}."
+            gettext("%(setting)s must be set to use the asymmetric algorithm %(algorithm)s.")
+            % {"setting": name, "algorithm": repr(config.algorithm)}
         )
     return value
 
@@ -261,11 +279,14 @@ def key_fallbacks(value: Any, name: str, is_key: Callable[[Any], bool], one: str
     """Read a list of keys, or of ``{"kid": ..., "key": ...}`` dicts, as :class:`KeyEntry` tuples.
 
     Messages name the position and the type of a bad entry, never its value:
-    the list holds secrets.
+    the list holds secrets. ``one`` says what a key is (a message id).
     """
-    expected = 'a list of keys, or of {"kid": ..., "key": ...} dicts'
     if isinstance(value, str | bytes | Mapping) or not isinstance(value, list | tuple):
-        raise ConfigurationError(f"{name} must be {expected}; got {type(value).__name__}.")
+        raise must_be(
+            name,
+            gettext('a list of keys, or of {"kid": ..., "key": ...} dicts'),
+            type(value).__name__,
+        )
     entries = []
     for position, entry in enumerate(value):
         where = f"{name}[{position}]"
@@ -273,15 +294,16 @@ def key_fallbacks(value: Any, name: str, is_key: Callable[[Any], bool], one: str
             kid, key = entry.get("kid"), entry.get("key")
             if set(entry) - {"kid", "key"}:
                 names = sorted(map(str, entry))
-                raise ConfigurationError(f'{where} may only have "kid" and "key"; got {names}.')
-            if kid is not None and (not isinstance(kid, str) or not kid):
                 raise ConfigurationError(
-                    f'{where}["kid"] must be a non-empty string; got {type(kid).__name__}.'
+                    gettext('%(setting)s may only have "kid" and "key"; got %(names)s.')
+                    % {"setting": where, "names": names}
                 )
+            if kid is not None and (not isinstance(kid, str) or not kid):
+                raise must_be(f'{where}["kid"]', gettext("a non-empty string"), type(kid).__name__)
         else:
             kid, key = None, entry
         if not key or not is_key(key):
-            raise ConfigurationError(f"{where} must be {one}; got {type(key).__name__}.")
+            raise must_be(where, gettext(one), type(key).__name__)
         entries.append(KeyEntry(kid, key))
     return tuple(entries)
 
@@ -309,7 +331,7 @@ def secret_key_fallbacks(config: "Config", value: Any, name: str) -> tuple[KeyEn
         value,
         name,
         lambda key: isinstance(key, str | bytes),
-        "a non-empty secret (a string or bytes)",
+        gettext_noop("a non-empty secret (a string or bytes)"),
     )
 
 
@@ -319,7 +341,7 @@ def public_key_fallbacks(config: "Config", value: Any, name: str) -> tuple[KeyEn
         value,
         name,
         lambda key: not isinstance(key, Mapping),
-        "a non-empty public key (PEM or key object)",
+        gettext_noop("a non-empty public key (PEM or key object)"),
     )
 
 
@@ -332,7 +354,7 @@ def optional_url(config: "Config", value: Any, name: str) -> str | None:
     except ValueError:  # An unbalanced IPv6 bracket, for instance.
         parts = None
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
-        raise invalid(name, "an http:// or https:// URL, or None", value)
+        raise invalid(name, gettext("an http:// or https:// URL, or None"), value)
     return value
 
 

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from django.http import HttpRequest
 from django.http.multipartparser import MultiPartParserError
+from django.utils.translation import gettext
 
 from .config import config
 from .exceptions import CSRFError
@@ -36,5 +37,5 @@ def submitted_value(request: HttpRequest, header_name: str, field_name: str) -> 
         except MultiPartParserError:
             value = None
     if not value:
-        raise CSRFError("Missing CSRF token")
+        raise CSRFError(gettext("Missing CSRF token"))
     return value

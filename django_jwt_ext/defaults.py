@@ -2,7 +2,8 @@
 
 Each returns what flask-jwt-extended 4.x's default returns, as a Django
 response where a response is due: JSON ``{JWT_ERROR_MESSAGE_KEY: message}``
-with flask-jwt-extended's status code.
+with flask-jwt-extended's status code. Messages are in the active language;
+in English they are flask-jwt-extended's words.
 """
 
 from http import HTTPStatus
@@ -10,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext
 
 from . import revocation
 from .config import config
@@ -90,38 +92,40 @@ def user_and_revocation(jwt_data: dict) -> tuple[Any, bool]:
 
 def expired_token(jwt_header: dict, jwt_data: dict) -> HttpResponse:
     """Return 401 ``Token has expired``."""
-    return error_response("Token has expired", HTTPStatus.UNAUTHORIZED)
+    return error_response(gettext("Token has expired"), HTTPStatus.UNAUTHORIZED)
 
 
 def invalid_token(reason: str) -> HttpResponse:
-    """Return 422 with the reason the token is invalid."""
+    """Return 422 with the reason the token is invalid (already in the active language)."""
     return error_response(reason, HTTPStatus.UNPROCESSABLE_ENTITY)
 
 
 def unauthorized(reason: str) -> HttpResponse:
-    """Return 401 with the reason no usable token was found."""
+    """Return 401 with the reason no usable token was found (already in the active
+    language)."""
     return error_response(reason, HTTPStatus.UNAUTHORIZED)
 
 
 def needs_fresh_token(jwt_header: dict, jwt_data: dict) -> HttpResponse:
     """Return 401 ``Fresh token required``."""
-    return error_response("Fresh token required", HTTPStatus.UNAUTHORIZED)
+    return error_response(gettext("Fresh token required"), HTTPStatus.UNAUTHORIZED)
 
 
 def revoked_token(jwt_header: dict, jwt_data: dict) -> HttpResponse:
     """Return 401 ``Token has been revoked``."""
-    return error_response("Token has been revoked", HTTPStatus.UNAUTHORIZED)
+    return error_response(gettext("Token has been revoked"), HTTPStatus.UNAUTHORIZED)
 
 
 def user_lookup_error(jwt_header: dict, jwt_data: dict) -> HttpResponse:
     """Return 401 ``Error loading the user <identity>``."""
     identity = jwt_data.get(config.identity_claim_key)
-    return error_response(f"Error loading the user {identity}", HTTPStatus.UNAUTHORIZED)
+    message = gettext("Error loading the user %(identity)s") % {"identity": identity}
+    return error_response(message, HTTPStatus.UNAUTHORIZED)
 
 
 def token_verification_failed(jwt_header: dict, jwt_data: dict) -> HttpResponse:
     """Return 400 ``User claims verification failed``."""
-    return error_response("User claims verification failed", HTTPStatus.BAD_REQUEST)
+    return error_response(gettext("User claims verification failed"), HTTPStatus.BAD_REQUEST)
 
 
 def store_unavailable(reason: str) -> HttpResponse:

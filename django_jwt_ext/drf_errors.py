@@ -10,6 +10,7 @@ from .config import config
 from .exceptions import JWTExtendedException
 from .manager import get_jwt_manager
 from .pipeline import Requirements, VerifiedJWT, verify
+from .reasons import reason
 
 
 class JWTAPIException(APIException):
@@ -41,7 +42,7 @@ def body_of(response: HttpResponse, error: JWTExtendedException) -> Any:
     return (
         content.decode(response.charset, "replace")
         if content
-        else {config.error_msg_key: str(error)}
+        else {config.error_msg_key: reason(error)}
     )
 
 

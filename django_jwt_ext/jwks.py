@@ -25,13 +25,15 @@ from typing import Any
 
 import jwt
 from django.core.signals import setting_changed
+from django.utils.translation import gettext
 from jwt import PyJWK, PyJWKClient
 
 from .exceptions import KeySetUnavailableError
+from .i18n import gettext_noop
 
 logger = logging.getLogger("django_jwt_ext.jwks")
 
-UNAVAILABLE = "The key set (JWKS) that verifies this token cannot be fetched"
+UNAVAILABLE = gettext_noop("The key set (JWKS) that verifies this token cannot be fetched")
 REQUEST_HEADERS = {"Accept": "application/json", "User-Agent": "django-jwt-ext"}
 
 # What a fetch raises besides PyJWT's own errors: a connection reset while the
@@ -94,13 +96,13 @@ class RemoteKeys:
         asked = time.monotonic()
         with self.fetch_lock:
             if self.failed_at is not None and self.failed_at >= asked:
-                raise KeySetUnavailableError(UNAVAILABLE)
+                raise KeySetUnavailableError(gettext(UNAVAILABLE))
             try:
                 return self.client.get_signing_keys(refresh=refresh)
             except FETCH_ERRORS as exc:
                 self.failed_at = time.monotonic()
                 logger.warning("JWKS %s cannot be fetched: %s", self.client.uri, exc)
-                raise KeySetUnavailableError(UNAVAILABLE) from exc
+                raise KeySetUnavailableError(gettext(UNAVAILABLE)) from exc
 
 
 @cache

@@ -33,15 +33,17 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from django.core.signals import setting_changed
+from django.utils.translation import gettext
 from jwt.algorithms import get_default_algorithms, requires_cryptography
 
 from . import jwks
 from .config import KeyEntry, config, mirrors_django_fallbacks
 from .exceptions import ConfigurationError, UnknownKeyIdError, decode_error
+from .i18n import gettext_noop
 from .tokens import header_kid
 
-UNKNOWN_KID = "No verification key matches the token's kid"
-NO_KID = "The token has no kid to choose a JWKS key with"
+UNKNOWN_KID = gettext_noop("No verification key matches the token's kid")
+NO_KID = gettext_noop("The token has no kid to choose a JWKS key with")
 
 # RFC 7638, section 3.2: the members of each key type that a thumbprint hashes.
 THUMBPRINT_MEMBERS = {
@@ -143,7 +145,8 @@ def load_key(raw: Any, kid: str | None, source: str) -> Key:
             loaded = candidate
     if loaded is None:
         raise ConfigurationError(
-            f"{source} cannot be used with {', '.join(algorithms)}: {reasons[0]}"
+            gettext("%(setting)s cannot be used with %(algorithms)s: %(reason)s")
+            % {"setting": source, "algorithms": ", ".join(algorithms), "reason": reasons[0]}
         )
     if hasattr(loaded, "public_key"):
         loaded = loaded.public_key()
@@ -253,10 +256,10 @@ def verification_keys(encoded_token: str) -> tuple[Key, ...]:
     if kid is None:
         if local.keys:
             return local.keys
-        raise UnknownKeyIdError(NO_KID)
+        raise UnknownKeyIdError(gettext(NO_KID))
     key = local.by_kid.get(kid) or remote_key(kid)
     if key is None:
-        raise UnknownKeyIdError(UNKNOWN_KID)
+        raise UnknownKeyIdError(gettext(UNKNOWN_KID))
     return (key,)
 
 

@@ -3,7 +3,8 @@
 Each locator returns ``(encoded_token, csrf_value)`` or raises
 :class:`~django_jwt_ext.exceptions.NoAuthorizationError` when its location
 holds no token; any other error means a token was there and is refused.
-The rules and messages are flask-jwt-extended 4.x's.
+The rules and messages are flask-jwt-extended 4.x's; messages are in the
+active language (in English, flask's words byte for byte).
 """
 
 import json
@@ -13,6 +14,7 @@ from typing import Any, NamedTuple
 
 from django.http import HttpRequest
 from django.http.request import RawPostDataException
+from django.utils.translation import gettext
 
 from .config import config
 from .csrf import meta_key, needs_double_submit, submitted_value
@@ -38,37 +40,52 @@ def from_headers(request: HttpRequest, refresh: bool) -> tuple[str, None]:
     name, kind = config.header_name, config.header_type
     value = request.META.get(meta_key(name), "").strip(" \t,")
     if not value:
-        raise NoAuthorizationError(f"Missing {name} Header")
+        raise NoAuthorizationError(gettext("Missing %(header)s Header") % {"header": name})
     if not kind:
         parts = value.split()
         if len(parts) != 1:
-            raise InvalidHeaderError(f"Bad {name} header. Expected '{name}: <JWT>'")
+            raise bad_header(name, kind)
         return parts[0], None
     if "," not in value:
         # The common case, one credential: the same rules, without the split.
         parts = value.split()
         if parts[0] == kind:
             if len(parts) != 2:
-                raise InvalidHeaderError(f"Bad {name} header. Expected '{name}: {kind} <JWT>'")
+                raise bad_header(name, kind)
             return parts[1], None
     # The header may hold several comma-separated credentials; exactly one
     # must be of our type.
     candidates = [field for field in COMMA_SEPARATED.split(value) if field.split()[:1] == [kind]]
     if len(candidates) != 1:
         raise NoAuthorizationError(
-            f"Missing '{kind}' type in '{name}' header. Expected '{name}: {kind} <JWT>'"
+            gettext(
+                "Missing '%(type)s' type in '%(header)s' header. "
+                "Expected '%(header)s: %(type)s <JWT>'"
+            )
+            % {"header": name, "type": kind}
         )
     parts = candidates[0].split()
     if len(parts) != 2:
-        raise InvalidHeaderError(f"Bad {name} header. Expected '{name}: {kind} <JWT>'")
+        raise bad_header(name, kind)
     return parts[1], None
+
+
+def bad_header(name: str, kind: str) -> InvalidHeaderError:
+    """Return the error of a header whose token is not written as ``<type> <JWT>``."""
+    if kind:
+        message = gettext("Bad %(header)s header. Expected '%(header)s: %(type)s <JWT>'")
+    else:
+        message = gettext("Bad %(header)s header. Expected '%(header)s: <JWT>'")
+    return InvalidHeaderError(message % {"header": name, "type": kind})
 
 
 def from_cookies(request: HttpRequest, refresh: bool) -> tuple[str, str | None]:
     kind = config.token_kind(refresh)
     encoded_token = request.COOKIES.get(kind.cookie_name)
     if not encoded_token:
-        raise NoAuthorizationError(f'Missing cookie "{kind.cookie_name}"')
+        raise NoAuthorizationError(
+            gettext('Missing cookie "%(cookie)s"') % {"cookie": kind.cookie_name}
+        )
     if not needs_double_submit(request):
         return encoded_token, None
     return encoded_token, submitted_value(request, kind.csrf_header_name, kind.csrf_field_name)
@@ -79,11 +96,15 @@ def from_query_string(request: HttpRequest, refresh: bool) -> tuple[str, None]:
     value = request.GET.get(name)
     if not value:
         # "paramater" is flask-jwt-extended's spelling; clients match on it.
-        raise NoAuthorizationError(f"Missing '{name}' query paramater")
+        # Translators: "paramater" is a misspelling kept in English only.
+        raise NoAuthorizationError(gettext("Missing '%(name)s' query paramater") % {"name": name})
     if not value.startswith(prefix):
         raise InvalidQueryParamError(
-            f"Invalid value for query parameter '{name}'. "
-            f"Expected the value to start with '{prefix}'"
+            gettext(
+                "Invalid value for query parameter '%(name)s'. "
+                "Expected the value to start with '%(prefix)s'"
+            )
+            % {"name": name, "prefix": prefix}
         )
     return value[len(prefix) :], None
 
@@ -111,12 +132,12 @@ def json_body(request: Any) -> Any:
 
 def from_json(request: HttpRequest, refresh: bool) -> tuple[Any, None]:
     if not is_json(request):
-        raise NoAuthorizationError("Invalid content-type. Must be application/json.")
+        raise NoAuthorizationError(gettext("Invalid content-type. Must be application/json."))
     key = config.token_kind(refresh).json_key
     data = json_body(request)
     encoded_token = data.get(key) if isinstance(data, dict) else None
     if not encoded_token:
-        raise NoAuthorizationError(f'Missing "{key}" key in json data.')
+        raise NoAuthorizationError(gettext('Missing "%(key)s" key in json data.') % {"key": key})
     return encoded_token, None
 
 
@@ -144,6 +165,13 @@ def locate(request: HttpRequest, locations: Sequence[str], refresh: bool) -> Fou
             return Found(location, encoded_token, csrf_value)
     if len(locations) > 1:
         raise NoAuthorizationError(
-            f"Missing JWT in {', '.join(locations[:-1])} or {locations[-1]} ({'; '.join(reasons)})"
+            # Translators: the locations are names (headers, cookies, query_string,
+            # json) and stay as they are; the reasons are the locations' messages.
+            gettext("Missing JWT in %(locations)s or %(last)s (%(reasons)s)")
+            % {
+                "locations": ", ".join(locations[:-1]),
+                "last": locations[-1],
+                "reasons": "; ".join(reasons),
+            }
         )
     raise NoAuthorizationError(reasons[0])

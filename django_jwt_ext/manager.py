@@ -11,6 +11,7 @@ import jwt
 from django.core.signals import setting_changed
 from django.http import HttpResponse
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from . import defaults
 from .config import Lifetime, config
@@ -30,6 +31,7 @@ from .exceptions import (
     UserLookupError,
 )
 from .keys import signing_kid, verification_keys
+from .reasons import reason
 from .tokens import Claims, Header, decode_jwt, make_claims, peek, sign
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -121,7 +123,10 @@ class JWTManager:
         return callback
 
     def invalid_token_loader(self, callback: F) -> F:
-        """Register ``callback(reason: str) -> HttpResponse`` for invalid tokens."""
+        """Register ``callback(reason: str) -> HttpResponse`` for invalid tokens.
+
+        ``reason`` is in the active language (flask-jwt-extended's words in English).
+        """
         self.callbacks.invalid_token = callback
         return callback
 
@@ -151,7 +156,10 @@ class JWTManager:
         return callback
 
     def unauthorized_loader(self, callback: F) -> F:
-        """Register ``callback(reason: str) -> HttpResponse`` for requests without a token."""
+        """Register ``callback(reason: str) -> HttpResponse`` for requests without a token.
+
+        ``reason`` is in the active language (flask-jwt-extended's words in English).
+        """
         self.callbacks.unauthorized = callback
         return callback
 
@@ -351,7 +359,8 @@ class JWTManager:
         """
         if isinstance(encoded_token, str) and len(encoded_token) > config.max_token_size:
             raise JWTDecodeError(
-                f"Token is larger than the maximum of {config.max_token_size} characters"
+                gettext("Token is larger than the maximum of %(size)d characters")
+                % {"size": config.max_token_size}
             )
 
         def verify_with(key: Any, algorithms: Any) -> tuple[Header, Claims]:
@@ -381,10 +390,14 @@ class JWTManager:
         raise next((f for f in failures if isinstance(f, jwt.InvalidSignatureError)), failures[0])
 
     def error_response(self, error: JWTExtendedException) -> HttpResponse:
-        """Return the response of the loader that handles ``error``."""
+        """Return the response of the loader that handles ``error``.
+
+        The loaders that take a reason get it in the active language
+        (:func:`~django_jwt_ext.reasons.reason`).
+        """
         callbacks = self.callbacks
         if isinstance(error, NoAuthorizationError | CSRFError):
-            return callbacks.unauthorized(str(error))
+            return callbacks.unauthorized(reason(error))
         if isinstance(error, ExpiredSignatureError):
             return callbacks.expired_token(error.jwt_header, error.jwt_data)
         if isinstance(error, FreshTokenRequired):
@@ -396,9 +409,9 @@ class JWTManager:
         if isinstance(error, UserClaimsVerificationError):
             return callbacks.token_verification_failed(error.jwt_header, error.jwt_data)
         if isinstance(error, StoreUnavailableError | KeySetUnavailableError):
-            return defaults.store_unavailable(str(error))
+            return defaults.store_unavailable(reason(error))
         # JWTDecodeError, InvalidHeaderError, InvalidQueryParamError, WrongTokenError.
-        return callbacks.invalid_token(str(error))
+        return callbacks.invalid_token(reason(error))
 
 
 default_manager = JWTManager()
@@ -410,10 +423,14 @@ def import_manager(path: str) -> JWTManager:
     try:
         manager = import_string(path)
     except ImportError as exc:
-        raise ConfigurationError(f"JWT_MANAGER {path!r} cannot be imported: {exc}") from exc
+        raise ConfigurationError(
+            gettext("JWT_MANAGER %(path)s cannot be imported: %(error)s")
+            % {"path": repr(path), "error": exc}
+        ) from exc
     if not isinstance(manager, JWTManager):
         raise ConfigurationError(
-            f"JWT_MANAGER must name a JWTManager instance; {path!r} is {manager!r}."
+            gettext("JWT_MANAGER must name a JWTManager instance; %(path)s is %(value)s.")
+            % {"path": repr(path), "value": repr(manager)}
         )
     return manager
 

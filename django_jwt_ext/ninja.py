@@ -13,6 +13,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.security.base import AuthBase
@@ -22,6 +23,7 @@ from .exceptions import JWTExtendedException
 from .manager import get_jwt_manager
 from .middleware import django_csrf_applies
 from .pipeline import Requirements, VerifiedJWT, averify, verify
+from .reasons import reason
 
 
 class JWTAuthError(HttpError):
@@ -33,7 +35,7 @@ class JWTAuthError(HttpError):
     """
 
     def __init__(self, error: JWTExtendedException, response: HttpResponse):
-        super().__init__(response.status_code, str(error))
+        super().__init__(response.status_code, reason(error))
         self.error = error
         self.response = response
 
@@ -67,7 +69,7 @@ def user_of(request: HttpRequest, verified: VerifiedJWT | None, requirements: Re
             and django_csrf_applies(request, requirements)
             and check_csrf(request) is not None
         ):
-            raise HttpError(403, "CSRF check Failed")
+            raise HttpError(403, gettext("CSRF check Failed"))
         return AnonymousUser()
     return verified.user
 

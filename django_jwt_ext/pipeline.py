@@ -22,6 +22,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest
+from django.utils.translation import gettext
 
 from . import defaults, revocation
 from .config import EXEMPT_METHODS, LOCATIONS, config
@@ -106,8 +107,10 @@ class UnusableRequirements(Requirements):
     def token_locations(self) -> tuple[str, ...]:
         unknown = [name for name in self.locations or () if name not in LOCATIONS]
         raise ConfigurationError(
-            f"jwt_required(locations=...) names unknown locations {unknown}; "
-            f"use {', '.join(LOCATIONS)}."
+            gettext(
+                "jwt_required(locations=...) names unknown locations %(unknown)s; use %(known)s."
+            )
+            % {"unknown": unknown, "known": ", ".join(LOCATIONS)}
         )
 
 
@@ -158,12 +161,12 @@ def find_token(request: Any, requirements: Requirements) -> Found:
 def check_type(claims: Claims, refresh: bool) -> None:
     if refresh:
         if claims["type"] != "refresh":
-            raise WrongTokenError("Only refresh tokens are allowed")
+            raise WrongTokenError(gettext("Only refresh tokens are allowed"))
     elif config.seed_mode:
         if claims["type"] != "access":  # 3.x's words and rule
-            raise WrongTokenError("Only access tokens are allowed")
+            raise WrongTokenError(gettext("Only access tokens are allowed"))
     elif claims["type"] == "refresh":
-        raise WrongTokenError("Only non-refresh tokens are allowed")
+        raise WrongTokenError(gettext("Only non-refresh tokens are allowed"))
 
 
 def check_fresh(header: Header, claims: Claims) -> None:
@@ -173,7 +176,7 @@ def check_fresh(header: Header, claims: Claims) -> None:
     # A number is the timestamp until which the token is fresh.
     if type(fresh) in (int, float) and fresh >= time.time():
         return
-    raise FreshTokenRequired("Fresh token required", header, claims)
+    raise FreshTokenRequired(gettext("Fresh token required"), header, claims)
 
 
 def remember(request: Any, verified: VerifiedJWT) -> None:
@@ -264,7 +267,9 @@ def verification(request: Any, requirements: Requirements) -> Verification:
     if requirements.fresh and not fresh_first:
         check_fresh(header, claims)
     if not callbacks.token_verification(header, claims):
-        raise UserClaimsVerificationError("User claims verification failed", header, claims)
+        raise UserClaimsVerificationError(
+            gettext("User claims verification failed"), header, claims
+        )
 
     if lookup is None:
         user = TokenUser(claims)
@@ -273,7 +278,11 @@ def verification(request: Any, requirements: Requirements) -> Verification:
             user = lookup(header, claims)
         if user is None:
             identity = claims.get(config.identity_claim_key)
-            raise UserLookupError(f"user_lookup returned None for {identity}", header, claims)
+            raise UserLookupError(
+                gettext("user_lookup returned None for %(identity)s") % {"identity": identity},
+                header,
+                claims,
+            )
     verified = VerifiedJWT(header, claims, found.location, user, lookup is not None, requirements)
     remember(request, verified)
     return verified

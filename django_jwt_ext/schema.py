@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.utils.translation import gettext
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.plumbing import build_bearer_security_scheme_object
 
@@ -45,7 +46,7 @@ def definition(location: str, refresh: bool) -> dict[str, Any]:
             "type": "apiKey",
             "in": "header",
             "name": config.header_name,
-            "description": "JWT sent bare, without a prefix",
+            "description": gettext("JWT sent bare, without a prefix"),
         }
     if location == "headers":
         return build_bearer_security_scheme_object(

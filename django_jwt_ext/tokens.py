@@ -263,10 +263,12 @@ def check_encoded(encoded_token: Any) -> None:
 
     PyJWT raises ``UnicodeEncodeError`` (outside its own errors) for strings
     that UTF-8 cannot encode, such as lone surrogates from a JSON body.
-    Anything else is left to PyJWT, whose messages clients see.
+    Anything else is left to PyJWT, whose messages clients see (translated by
+    :mod:`django_jwt_ext.reasons`, like the messages of this module).
     """
     if not isinstance(encoded_token, str):
-        raise JWTDecodeError(f"Invalid token type. Token must be a {bytes}")
+        # PyJWT's words, which it writes as f"... must be a {bytes}".
+        raise JWTDecodeError("Invalid token type. Token must be a <class 'bytes'>")
     if not encoded_token.isascii():
         try:
             encoded_token.encode("utf-8")

@@ -13,6 +13,7 @@ from django.contrib.auth import authenticate
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
@@ -22,6 +23,7 @@ from .cookies import set_access_cookies, set_refresh_cookies, unset_jwt_cookies
 from .decorators import jwt_required
 from .defaults import error_response
 from .exceptions import JWTExtendedException, TokenNotRevocableError
+from .i18n import gettext_noop
 from .keys import published_jwks
 from .locations import is_json
 from .manager import get_jwt_manager
@@ -35,8 +37,8 @@ from .token_api import (
     rotate_refresh_token,
 )
 
-BAD_CREDENTIALS = "Bad username or password"
-NO_PUBLIC_KEYS = "No public keys are published here"
+BAD_CREDENTIALS = gettext_noop("Bad username or password")
+NO_PUBLIC_KEYS = gettext_noop("No public keys are published here")
 
 
 class BadBody(ValueError):
@@ -55,9 +57,9 @@ def body_data(request: HttpRequest) -> Any:
     try:
         data = json.loads(request.body)
     except (ValueError, RecursionError):
-        raise BadBody("The body is not valid JSON") from None
+        raise BadBody(gettext("The body is not valid JSON")) from None
     if not isinstance(data, dict):
-        raise BadBody("The JSON body must be an object")
+        raise BadBody(gettext("The JSON body must be an object"))
     return data
 
 
@@ -100,7 +102,7 @@ class ObtainTokensView(TokenView):
         user = self.authenticate(request, username, password)
         if user is None:
             # Never say which part was wrong.
-            return error_response(BAD_CREDENTIALS, HTTPStatus.UNAUTHORIZED)
+            return error_response(gettext(BAD_CREDENTIALS), HTTPStatus.UNAUTHORIZED)
         return self.token_response(request, self.create_tokens(user))
 
     def get_credentials(self, request: HttpRequest) -> tuple[str, str]:
@@ -111,7 +113,7 @@ class ObtainTokensView(TokenView):
         data = body_data(request)
         username, password = data.get("username"), data.get("password")
         if not isinstance(username, str) or not isinstance(password, str):
-            raise BadBody("Both username and password are required, as strings")
+            raise BadBody(gettext("Both username and password are required, as strings"))
         return username, password
 
     def authenticate(self, request: HttpRequest, username: str, password: str) -> Any:
@@ -203,7 +205,7 @@ class LogoutView(TokenView):
             # cookies go all the same.
             response = get_jwt_manager().error_response(exc)
         else:
-            response = JsonResponse({config.error_msg_key: "Logged out"})
+            response = JsonResponse({config.error_msg_key: gettext("Logged out")})
         unset_jwt_cookies(response)
         return response
 
@@ -239,7 +241,7 @@ class JWKSView(View):
     def get(self, request: HttpRequest) -> HttpResponse:
         key_set = published_jwks()
         if key_set is None:
-            return error_response(NO_PUBLIC_KEYS, HTTPStatus.NOT_FOUND)
+            return error_response(gettext(NO_PUBLIC_KEYS), HTTPStatus.NOT_FOUND)
         response = JsonResponse(key_set)
         patch_cache_control(response, public=True, max_age=math.ceil(config.jwks_cache_seconds))
         return response

@@ -78,6 +78,7 @@ if HAS_SPECTACULAR:
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",  # optional: messages in the client's language
     "django.middleware.common.CommonMiddleware",
     "django_jwt_ext.middleware.JWTMiddleware",  # before CsrfViewMiddleware
     "django.middleware.csrf.CsrfViewMiddleware",

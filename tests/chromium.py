@@ -33,8 +33,12 @@ def start_chromium(profile: Path, width: int, height: int) -> webdriver.Chrome:
         "--no-first-run",
         f"--user-data-dir={profile}",
         f"--window-size={width},{height}",
+        # English pages whatever the machine's locale: testproject's
+        # LocaleMiddleware answers in the browser's Accept-Language.
+        "--lang=en-US",
     ):
         options.add_argument(argument)
+    options.add_experimental_option("prefs", {"intl.accept_languages": "en-US,en"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
     return driver

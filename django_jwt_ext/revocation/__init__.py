@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
 
 from ..exceptions import StoreUnavailableError, TokenNotRevocableError
 from ..tokens import peek
@@ -87,7 +88,10 @@ def revocable(token: str | dict[str, Any]) -> TokenRecord:
     record = TokenRecord.from_claims(claims_of(token))
     if record.jti is None:
         raise TokenNotRevocableError(
-            "Token has no jti: it cannot be revoked on its own (logging out everywhere covers it)"
+            gettext(
+                "Token has no jti: it cannot be revoked on its own "
+                "(logging out everywhere covers it)"
+            )
         )
     return record
 

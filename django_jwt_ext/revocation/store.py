@@ -7,15 +7,17 @@ from typing import Any, TypeVar
 
 from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from ..config import config
 from ..exceptions import ConfigurationError, StoreUnavailableError
+from ..i18n import gettext_noop
 from .base import RevocationBackend
 
 logger = logging.getLogger("django_jwt_ext.revocation")
 T = TypeVar("T")
 
-UNAVAILABLE = "Token store unavailable"
+UNAVAILABLE = gettext_noop("Token store unavailable")
 
 
 @cache
@@ -24,11 +26,13 @@ def load_backend(path: str) -> RevocationBackend:
         backend_class = import_string(path)
     except ImportError as exc:
         raise ConfigurationError(
-            f"JWT_REVOCATION_BACKEND {path!r} cannot be imported: {exc}"
+            gettext("JWT_REVOCATION_BACKEND %(path)s cannot be imported: %(error)s")
+            % {"path": repr(path), "error": exc}
         ) from exc
     if not (isinstance(backend_class, type) and issubclass(backend_class, RevocationBackend)):
         raise ConfigurationError(
-            f"JWT_REVOCATION_BACKEND must name a RevocationBackend subclass; got {path!r}."
+            gettext("JWT_REVOCATION_BACKEND must name a RevocationBackend subclass; got %(path)s.")
+            % {"path": repr(path)}
         )
     return backend_class()
 
@@ -52,7 +56,7 @@ def unreachable_errors() -> tuple[type[BaseException], ...]:
 
 def unavailable(cause: BaseException) -> StoreUnavailableError:
     """Return the error of an unreachable store, caused by ``cause``."""
-    error = StoreUnavailableError(UNAVAILABLE)
+    error = StoreUnavailableError(gettext(UNAVAILABLE))
     error.__cause__ = cause
     return error
 
@@ -70,7 +74,7 @@ async def areaching_store(call: Callable[[], Awaitable[T]]) -> T:
     try:
         return await call()
     except unreachable_errors() as exc:
-        raise StoreUnavailableError(UNAVAILABLE) from exc
+        raise StoreUnavailableError(gettext(UNAVAILABLE)) from exc
 
 
 def failing_open(exc: StoreUnavailableError) -> bool:

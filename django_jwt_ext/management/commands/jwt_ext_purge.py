@@ -1,7 +1,10 @@
 from argparse import ArgumentTypeError
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext, ngettext
 
+from django_jwt_ext.i18n import gettext_noop
+from django_jwt_ext.management.base import TranslatedCommand
 from django_jwt_ext.revocation import get_backend
 
 
@@ -10,14 +13,16 @@ def positive_int(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
-        raise ArgumentTypeError(f"{value!r} is not an integer") from None
+        raise ArgumentTypeError(
+            gettext("%(value)s is not an integer") % {"value": repr(value)}
+        ) from None
     if number < 1:
-        raise ArgumentTypeError(f"must be at least 1, got {number}")
+        raise ArgumentTypeError(gettext("must be at least 1, got %(number)d") % {"number": number})
     return number
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_noop(
         "Delete revocation records of tokens that have expired, in batches. "
         "Run it daily from cron; the cache backend needs none (entries expire)."
     )
@@ -27,7 +32,7 @@ class Command(BaseCommand):
             "--batch-size",
             type=positive_int,
             default=1000,
-            help="Rows deleted per query, at least 1 (default 1000).",
+            help=gettext("Rows deleted per query, at least 1 (default 1000)."),
         )
 
     def handle(self, *args, batch_size, **options):
@@ -36,6 +41,14 @@ class Command(BaseCommand):
             deleted = backend.purge_expired(batch_size=batch_size)
         except NotImplementedError:
             raise CommandError(
-                f"{type(backend).__name__} does not support purging expired records."
+                gettext("%(backend)s does not support purging expired records.")
+                % {"backend": type(backend).__name__}
             ) from None
-        self.stdout.write(f"Deleted {deleted} expired record(s).")
+        # English says "record(s)" whatever the count (both forms are the
+        # message id); the catalogues use each language's plural forms.
+        done = ngettext(
+            "Deleted %(count)d expired record(s).",
+            "Deleted %(count)d expired record(s).",
+            deleted,
+        )
+        self.stdout.write(done % {"count": deleted})
