@@ -215,10 +215,11 @@ Steps = Generator[Claims, bool, T]
 Verification = Steps[VerifiedJWT | None]
 
 
-def revoked(manager: JWTManager, header: Header, claims: Claims) -> Steps[bool]:
-    """Judge the token's revocation: the built-in store (yielded), else the registered loader."""
+def loader_says_revoked(manager: JWTManager, header: Header, claims: Claims) -> bool | None:
+    """Return the registered blocklist loader's answer; ``None`` when the built-in
+    store must judge (the steps then yield the claims to their driver)."""
     if manager.uses_builtin_store:
-        return (yield claims)
+        return None
     return manager.callbacks.token_in_blocklist(header, claims)
 
 
@@ -256,12 +257,13 @@ def verification(request: Any, requirements: Requirements) -> Verification:
 
     user, lookup = NOT_LOADED, manager.user_lookup
     if checks_revocation(requirements, claims):
+        is_revoked: bool | None
         if uses_fused_lookup(manager):
             user, is_revoked = defaults.user_and_revocation(claims)
-        elif manager.uses_builtin_store:
-            is_revoked = yield claims  # The driver asks the store, sync or async.
         else:
-            is_revoked = callbacks.token_in_blocklist(header, claims)
+            is_revoked = loader_says_revoked(manager, header, claims)
+            if is_revoked is None:
+                is_revoked = yield claims  # The driver asks the store, sync or async.
         if is_revoked:
             raise RevokedTokenError(header, claims)
     if requirements.fresh and not fresh_first:
@@ -370,10 +372,12 @@ def revalidation(verified: VerifiedJWT) -> Steps[None]:
     requirements = verified.requirements or Requirements()
     if requirements.fresh:
         check_fresh(header, claims)
-    if checks_revocation(requirements, claims) and (
-        yield from revoked(get_jwt_manager(), header, claims)
-    ):
-        raise RevokedTokenError(header, claims)
+    if checks_revocation(requirements, claims):
+        is_revoked = loader_says_revoked(get_jwt_manager(), header, claims)
+        if is_revoked is None:
+            is_revoked = yield claims
+        if is_revoked:
+            raise RevokedTokenError(header, claims)
 
 
 async def arevalidate(verified: VerifiedJWT) -> None:

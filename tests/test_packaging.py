@@ -98,7 +98,7 @@ def test_the_metadata_declares_the_runtime_dependencies_and_the_drf_extra():
     assert metadata["Version"] == version()
     assert metadata["Requires-Python"] == ">=3.10"
     requires = metadata.get_all("Requires-Dist")
-    for dependency in ("Django>=4.2", "PyJWT<3,>=2.10", "cryptography>=41"):
+    for dependency in ("Django>=4.2", "PyJWT<3,>=2.14", "cryptography>=41"):
         assert dependency in requires
     assert 'djangorestframework>=3.15; extra == "drf"' in requires
 
