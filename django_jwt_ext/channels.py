@@ -9,7 +9,8 @@ has the token judged again (expiry and revocation,
 Close codes are 4000 plus the HTTP status of the matching refusal
 (RFC 6455 leaves 4000-4999 to applications): :data:`UNAUTHORIZED` (4401)
 for a token that is missing, invalid, expired or revoked,
-:data:`UNAVAILABLE` (4503) when the revocation store cannot be reached.
+:data:`UNAVAILABLE` (4503) when the revocation store or the ``JWT_JWKS_URL``
+key set cannot be reached.
 """
 
 import logging
@@ -29,7 +30,7 @@ from .exceptions import (
     ConfigurationError,
     InvalidQueryParamError,
     JWTExtendedException,
-    StoreUnavailableError,
+    ServiceUnavailableError,
 )
 from .pipeline import Requirements, VerifiedJWT, arevalidate, averify
 
@@ -37,7 +38,7 @@ logger = logging.getLogger("django_jwt_ext.channels")
 
 #: Close code: the token is missing, invalid, expired, revoked or no longer fresh.
 UNAUTHORIZED = 4401
-#: Close code: the revocation store cannot be reached (the connection fails closed).
+#: Close code: the revocation store or the JWKS cannot be reached (the connection fails closed).
 UNAVAILABLE = 4503
 # A handshake has no body: the JSON location cannot apply.
 HANDSHAKE_LOCATIONS = ("headers", "cookies", "query_string")
@@ -82,7 +83,7 @@ class HandshakeRequest:
 
 
 def close_code(error: JWTExtendedException) -> int:
-    return UNAVAILABLE if isinstance(error, StoreUnavailableError) else UNAUTHORIZED
+    return UNAVAILABLE if isinstance(error, ServiceUnavailableError) else UNAUTHORIZED
 
 
 class JWTAuthMiddleware(BaseMiddleware):

@@ -133,7 +133,12 @@ class TokenNotRevocableError(JWTExtendedException):
     """
 
 
-class StoreUnavailableError(JWTExtendedException):
+class ServiceUnavailableError(JWTExtendedException):
+    """A service that verification depends on cannot be reached: requests fail
+    closed with a 503 response (a WebSocket closes with 4503)."""
+
+
+class StoreUnavailableError(ServiceUnavailableError):
     """The database or cache behind revocation or user lookup cannot be reached.
 
     Requests fail closed with a 503 response (unless ``JWT_REVOCATION_FAIL_OPEN``
@@ -141,7 +146,7 @@ class StoreUnavailableError(JWTExtendedException):
     """
 
 
-class KeySetUnavailableError(JWTExtendedException):
+class KeySetUnavailableError(ServiceUnavailableError):
     """The JWKS endpoint of ``JWT_JWKS_URL`` cannot be reached, is too slow, or answers
     something that is not a key set.
 

@@ -23,10 +23,9 @@ from .exceptions import (
     JWTDecodeError,
     JWTExtendedException,
     KeyMismatchError,
-    KeySetUnavailableError,
     NoAuthorizationError,
     RevokedTokenError,
-    StoreUnavailableError,
+    ServiceUnavailableError,
     UserClaimsVerificationError,
     UserLookupError,
 )
@@ -408,7 +407,7 @@ class JWTManager:
             return callbacks.user_lookup_error(error.jwt_header, error.jwt_data)
         if isinstance(error, UserClaimsVerificationError):
             return callbacks.token_verification_failed(error.jwt_header, error.jwt_data)
-        if isinstance(error, StoreUnavailableError | KeySetUnavailableError):
+        if isinstance(error, ServiceUnavailableError):
             return defaults.store_unavailable(reason(error))
         # JWTDecodeError, InvalidHeaderError, InvalidQueryParamError, WrongTokenError.
         return callbacks.invalid_token(reason(error))

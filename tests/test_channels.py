@@ -10,6 +10,7 @@ import logging
 import time
 from datetime import timedelta
 
+import jwt as pyjwt
 import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from channels.routing import URLRouter
@@ -27,6 +28,8 @@ from django_jwt_ext.channels import (
 from django_jwt_ext.exceptions import ConfigurationError, StoreUnavailableError
 from django_jwt_ext.revocation import revoke_token, revoke_user_tokens
 from testproject.consumers import EchoConsumer
+from tests.helpers import rsa_pem_pair
+from tests.jwks_server import JWKSServer
 from tests.revocation_support import (  # noqa: F401 (fixtures)
     backend_path_fixture,
     isolated_cache_fixture,
@@ -213,6 +216,27 @@ async def test_revoked_token_is_refused(user, caplog):
 @run
 async def test_unknown_user_is_refused(caplog):
     await refused(communicator(create_access_token("999")), caplog, "user_lookup returned None")
+
+
+@run
+async def test_a_key_set_that_cannot_be_fetched_refuses_with_4503(settings, caplog):
+    """A JWKS outage is a service outage, as it is over HTTP (503), not a bad token."""
+    private_pem, _ = rsa_pem_pair()
+    server = JWKSServer()
+    server.stop()
+    settings.JWT_ALGORITHM = "RS256"
+    settings.JWT_JWKS_URL = server.url
+    settings.JWT_JWKS_TIMEOUT = 1
+    settings.JWT_USER_LOOKUP = None
+    now = int(time.time())
+    token = pyjwt.encode(
+        {"sub": "idp|1", "iat": now, "exp": now + 300},
+        private_pem,
+        algorithm="RS256",
+        headers={"kid": "idp-1"},
+    )
+    reason = "The key set (JWKS) that verifies this token cannot be fetched"
+    await refused(communicator(token), caplog, reason, UNAVAILABLE)
 
 
 @run
