@@ -137,10 +137,5 @@ class ImplicitRefreshMiddleware(MiddlewareMixin):
         checked = config.checks_revocation(verified.claims["type"])
         if checked and manager.callbacks.token_in_blocklist(verified.header, verified.claims):
             return  # Revoked by the view (a logout everywhere): nothing to renew.
-        identity = (
-            verified.user
-            if verified.user_loaded
-            else verified.claims.get(config.identity_claim_key)
-        )
-        token, _ = issue_successor(identity, "access", verified.claims)
+        token, _ = issue_successor(verified.identity, "access", verified.claims)
         set_access_cookies(response, token)

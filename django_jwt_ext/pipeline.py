@@ -129,6 +129,13 @@ class VerifiedJWT(NamedTuple):
     user_loaded: bool = True
     requirements: Requirements | None = None
 
+    @property
+    def identity(self) -> Any:
+        """What a token issued in this one's place goes to: the looked-up user when
+        a user lookup is configured (``user_identity_loader`` gets a user, as at
+        login), else this token's identity claim."""
+        return self.user if self.user_loaded else self.claims[config.identity_claim_key]
+
 
 def no_token(requirements: Requirements | None = None) -> VerifiedJWT:
     """Return what an optional request without a token (or an OPTIONS request) learns.

@@ -160,10 +160,7 @@ class RefreshTokensView(TokenView):
         """Return what the new tokens are issued to: the current user when a user lookup
         is configured (so ``user_identity_loader`` gets a user, as at login), else the
         refresh token's identity."""
-        verified = verified_jwt(request)
-        return (
-            verified.user if verified.user_loaded else get_jwt(request)[config.identity_claim_key]
-        )
+        return verified_jwt(request).identity
 
     def get_additional_claims(self, request: HttpRequest, identity: Any) -> dict[str, Any]:
         """Return claims to add to the new tokens (none by default).
