@@ -18,6 +18,7 @@ import uuid
 from datetime import datetime, timezone
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext
 
@@ -111,11 +112,11 @@ def is_token_revoked(claims: dict[str, Any]) -> bool:
 
 async def ais_token_revoked(claims: dict[str, Any]) -> bool:
     """The async twin of :func:`is_token_revoked`."""
-    token = TokenRecord.from_claims(claims)
+    token, backend = TokenRecord.from_claims(claims), get_backend()
     try:
-        return await areaching_store(lambda: get_backend().ais_revoked(token))
-    except StoreUnavailableError as exc:
-        return failing_open(exc)
+        return await backend.ais_revoked(token)
+    except backend.unreachable as exc:
+        return failing_open(unavailable(exc))
 
 
 def user_and_revocation(pk: Any, claims: dict[str, Any]) -> tuple[Any, bool]:
@@ -148,8 +149,6 @@ def revoke_token(token: str | dict[str, Any], reason: str = "") -> bool:
 
 async def arevoke_token(token: str | dict[str, Any], reason: str = "") -> bool:
     """The async twin of :func:`revoke_token`."""
-    from asgiref.sync import sync_to_async
-
     record = revocable(token)
     user = await sync_to_async(user_of)(record.identity)
     return await areaching_store(lambda: get_backend().arevoke(record, reason, user))
@@ -173,8 +172,6 @@ def revoke_user_tokens(user: Any, reason: str = "") -> None:
 
 async def arevoke_user_tokens(user: Any, reason: str = "") -> None:
     """The async twin of :func:`revoke_user_tokens`."""
-    from asgiref.sync import sync_to_async
-
     identity = identity_of(user)
     now = datetime.now(timezone.utc)
     link = await sync_to_async(user_of)(identity, user)
@@ -195,22 +192,29 @@ def record_refresh_token(token: str | dict[str, Any], user: Any = None) -> None:
 
     :param user: the user the token was issued to, linked in the admin.
     """
-    record = TokenRecord.from_claims(claims_of(token))
-    if record.jti is None:
-        return  # Nothing could ever find it.
-    user_id = user.pk if isinstance(user, get_user_model()) else None
-    family = uuid.uuid4()
-    reaching_store(lambda: get_backend().record_refresh_token(record, family, user_id))
+    session = new_session(token, user)
+    if session is not None:
+        reaching_store(lambda: get_backend().record_refresh_token(*session))
 
 
 async def arecord_refresh_token(token: str | dict[str, Any], user: Any = None) -> None:
     """The async twin of :func:`record_refresh_token`."""
+    session = new_session(token, user)
+    if session is not None:
+        await areaching_store(lambda: get_backend().arecord_refresh_token(*session))
+
+
+def new_session(
+    token: str | dict[str, Any], user: Any
+) -> tuple[TokenRecord, uuid.UUID, Any] | None:
+    """Return what recording ``token`` as a new family stores: its record, a new family
+    and the user's primary key; ``None`` for a token without ``jti``, which nothing
+    could ever find."""
     record = TokenRecord.from_claims(claims_of(token))
     if record.jti is None:
-        return
+        return None
     user_id = user.pk if isinstance(user, get_user_model()) else None
-    family = uuid.uuid4()
-    await areaching_store(lambda: get_backend().arecord_refresh_token(record, family, user_id))
+    return record, uuid.uuid4(), user_id
 
 
 def issuable_in(revoked_before: datetime | None) -> float:
@@ -260,6 +264,4 @@ async def aexchange_refresh_token(
     jwt_header: dict[str, Any], jwt_data: dict[str, Any], successor: dict[str, Any]
 ) -> None:
     """The async twin of :func:`exchange_refresh_token`."""
-    from asgiref.sync import sync_to_async
-
     await sync_to_async(exchange_refresh_token)(jwt_header, jwt_data, successor)

@@ -74,7 +74,7 @@ async def areaching_store(call: Callable[[], Awaitable[T]]) -> T:
     try:
         return await call()
     except unreachable_errors() as exc:
-        raise StoreUnavailableError(gettext(UNAVAILABLE)) from exc
+        raise unavailable(exc) from exc
 
 
 def failing_open(exc: StoreUnavailableError) -> bool:
