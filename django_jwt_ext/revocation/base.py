@@ -34,6 +34,19 @@ REUSED = "Refresh token reused"
 UNREACHABLE_DATABASE: tuple[type[BaseException], ...] = (OperationalError, InterfaceError)
 
 
+def signal_args(
+    token: TokenRecord | None, identity: str, reason: str, family: Any = None
+) -> dict[str, Any]:
+    """Return the arguments of the ``token_revoked`` signal."""
+    return {
+        "jti": token.jti if token else None,
+        "token_type": token.token_type if token else None,
+        "identity": identity,
+        "reason": reason,
+        "family": family,
+    }
+
+
 class RevocationBackend:
     """Base class of the revocation stores chosen by ``JWT_REVOCATION_BACKEND``.
 
@@ -152,14 +165,7 @@ class RevocationBackend:
         family: uuid.UUID | None = None,
     ) -> None:
         """Send the ``token_revoked`` signal."""
-        token_revoked.send(
-            sender=type(self),
-            jti=token.jti if token else None,
-            token_type=token.token_type if token else None,
-            identity=identity,
-            reason=reason,
-            family=family,
-        )
+        token_revoked.send(sender=type(self), **signal_args(token, identity, reason, family))
 
     # Async twins.
 

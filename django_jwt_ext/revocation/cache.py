@@ -11,7 +11,7 @@ from typing import Any
 from django.core.cache import BaseCache, caches
 
 from ..config import config
-from .base import REUSED, RevocationBackend
+from .base import REUSED, RevocationBackend, signal_args
 from .records import RevocationState, TokenRecord, longest_ttl, moment, ttl_until
 from .steps import Steps, arun, run
 
@@ -148,7 +148,7 @@ class CacheBackend(RevocationBackend):
             return True  # It can no longer be presented: nothing to remember.
         created = yield ("add", (key("jti", token.jti), reason or "revoked", ttl))
         if created:
-            yield ("signal", (self.signal_args(token, token.identity, reason),))
+            yield ("signal", (signal_args(token, token.identity, reason),))
         return created
 
     def revoke_identity_steps(
@@ -159,7 +159,7 @@ class CacheBackend(RevocationBackend):
         current = yield ("get", (identity_key,))
         if current is None or current < timestamp:
             yield ("set", (identity_key, timestamp, None))
-        yield ("signal", (self.signal_args(None, identity, reason),))
+        yield ("signal", (signal_args(None, identity, reason),))
 
     def record_steps(self, token: TokenRecord, family: uuid.UUID) -> Steps[None]:
         ttl = token.ttl()
@@ -225,18 +225,7 @@ class CacheBackend(RevocationBackend):
     ) -> Steps[None]:
         longest = yield ("get", (key("family-expiry", family),))
         if (yield ("add", (key("family", family), reason, family_ttl(longest)))):
-            yield ("signal", (self.signal_args(token, token.identity, reason, family),))
-
-    def signal_args(
-        self, token: TokenRecord | None, identity: str, reason: str, family: Any = None
-    ) -> dict[str, Any]:
-        return {
-            "jti": token.jti if token else None,
-            "token_type": token.token_type if token else None,
-            "identity": identity,
-            "reason": reason,
-            "family": family,
-        }
+            yield ("signal", (signal_args(token, token.identity, reason, family),))
 
     # The contract, sync.
 
