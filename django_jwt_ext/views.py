@@ -28,7 +28,7 @@ from .keys import published_jwks
 from .locations import is_json
 from .manager import get_jwt_manager
 from .revocation import record_refresh_token, revoke_token, wait_until_issuable
-from .revocation.records import identity_key
+from .revocation.records import encodable, identity_key
 from .token_api import (
     create_access_token,
     create_refresh_token,
@@ -65,13 +65,7 @@ def body_data(request: HttpRequest) -> Any:
 
 def storable(value: str) -> bool:
     """Tell whether a database can take ``value`` (UTF-8 encodable, no NUL)."""
-    if "\x00" in value:
-        return False
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
+    return "\x00" not in value and encodable(value)
 
 
 class TokenView(View):
