@@ -69,20 +69,25 @@ def assert_refused(response: Any, status: int, message: str, key: str = "msg") -
         assert response["WWW-Authenticate"] == CHALLENGE
 
 
-def rsa_pem_pair() -> tuple[str, str]:
-    """Return a new 2048-bit RSA key pair as PEM strings: (private, public)."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(
+def pem_pair(private_key: Any) -> tuple[str, str]:
+    """Return (private PEM, public PEM) of a cryptography private key, as strings,
+    as they sit in settings."""
+    private_pem = private_key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     ).decode()
-    public = (
-        key.public_key()
+    public_pem = (
+        private_key.public_key()
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         .decode()
     )
-    return private, public
+    return private_pem, public_pem
+
+
+def rsa_pem_pair() -> tuple[str, str]:
+    """Return a new 2048-bit RSA key pair as PEM strings: (private, public)."""
+    return pem_pair(rsa.generate_private_key(public_exponent=65537, key_size=2048))
 
 
 HAS_DRF = find_spec("rest_framework") is not None

@@ -2,10 +2,9 @@
 
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519
 
-from tests.helpers import rsa_pem_pair
+from tests.helpers import pem_pair, rsa_pem_pair
 
 # HMAC secrets of 64 bytes: long enough for HS512 (RFC 7518 3.2).
 SECRET_A = "secret-a-0123456789abcdef0123456789abcdef0123456789abcdef01234567"
@@ -16,21 +15,6 @@ UNKNOWN_KID = "No verification key matches the token's kid"
 BAD_SIGNATURE = "Signature verification failed"
 NOT_ALLOWED = "The specified alg value is not allowed"
 UNAVAILABLE = "The key set (JWKS) that verifies this token cannot be fetched"
-
-
-def pem_pair(private_key: Any) -> tuple[str, str]:
-    """Return (private PEM, public PEM) of a cryptography private key."""
-    private_pem = private_key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    public_pem = (
-        private_key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private_pem, public_pem
 
 
 def new_pair(algorithm: str) -> tuple[str, str]:

@@ -5,7 +5,6 @@ import hmac
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from django_jwt_ext import (
@@ -15,7 +14,7 @@ from django_jwt_ext import (
     get_unverified_jwt_headers,
 )
 from django_jwt_ext.exceptions import JWTDecodeError
-from tests.helpers import rfc7638_thumbprint
+from tests.helpers import pem_pair, rfc7638_thumbprint
 
 SECRETS = {
     "HS256": "hs256-secret-0123456789abcdef0123456789abcdef0123456789abcdef0123",
@@ -36,21 +35,6 @@ def new_private_key(algorithm):
     if algorithm == "EdDSA":
         return ed25519.Ed25519PrivateKey.generate()
     raise ValueError(algorithm)
-
-
-def pem_pair(private_key):
-    """Return (private PEM, public PEM) as strings, as they sit in settings."""
-    private_pem = private_key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    public_pem = (
-        private_key.public_key()
-        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
-        .decode()
-    )
-    return private_pem, public_pem
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,8 @@
 """Async views see the JWT user through request.auser(); bad location names fail early."""
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
 from asgiref.sync import async_to_sync
+from django.core.exceptions import ImproperlyConfigured
 from django.http import JsonResponse
 from django.test import AsyncClient
 from django.urls import path

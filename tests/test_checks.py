@@ -9,6 +9,8 @@ from django.core.checks import run_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
+from tests.helpers import rsa_pem_pair
+
 PREFIX = "django_jwt_ext."
 MIDDLEWARE = "django_jwt_ext.middleware.JWTMiddleware"
 CSRF_MIDDLEWARE = "django.middleware.csrf.CsrfViewMiddleware"
@@ -16,7 +18,6 @@ CACHE_BACKEND = "django_jwt_ext.revocation.cache.CacheBackend"
 CACHED_DB_BACKEND = "django_jwt_ext.revocation.cached_db.CachedDatabaseBackend"
 LOCMEM = "django.core.cache.backends.locmem.LocMemCache"
 REDIS = "django.core.cache.backends.redis.RedisCache"
-from tests.helpers import rsa_pem_pair
 
 
 def our_ids(deploy=False):
