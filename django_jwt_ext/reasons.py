@@ -62,35 +62,28 @@ FIXED = frozenset(
     }
 )
 
-# Messages with a varying part: what it looks like, and its message id. The
-# named groups fill the placeholders of the same names; the varying part
-# itself (a claim name, a JSON parser's complaint) is not translated.
-PATTERNS = (
-    (
-        re.compile(r'Token is missing the "(?P<claim>.*)" claim', re.DOTALL),
-        gettext_noop('Token is missing the "%(claim)s" claim'),
-    ),
-    (
-        re.compile(r"Missing claim: (?P<claim>.*)", re.DOTALL),
-        gettext_noop("Missing claim: %(claim)s"),
-    ),
-    (
-        re.compile(r"Invalid header string: (?P<error>.*)", re.DOTALL),
-        gettext_noop("Invalid header string: %(error)s"),
-    ),
-    (
-        re.compile(r"Invalid payload string: (?P<error>.*)", re.DOTALL),
-        gettext_noop("Invalid payload string: %(error)s"),
-    ),
-    (
-        re.compile(r"Unsupported critical extension: (?P<extension>.*)", re.DOTALL),
-        gettext_noop("Unsupported critical extension: %(extension)s"),
-    ),
-    (
-        re.compile(r"Critical extension '(?P<extension>.*)' is missing from headers", re.DOTALL),
-        gettext_noop("Critical extension '%(extension)s' is missing from headers"),
-    ),
+# Messages with a varying part, whose placeholders are filled with what the
+# message held there. The varying part itself (a claim name, a JSON parser's
+# complaint) is not translated.
+VARYING = (
+    gettext_noop('Token is missing the "%(claim)s" claim'),
+    gettext_noop("Missing claim: %(claim)s"),
+    gettext_noop("Invalid header string: %(error)s"),
+    gettext_noop("Invalid payload string: %(error)s"),
+    gettext_noop("Unsupported critical extension: %(extension)s"),
+    gettext_noop("Critical extension '%(extension)s' is missing from headers"),
 )
+# A placeholder, as re.escape() writes it.
+PLACEHOLDER = re.compile(r"%\\\((\w+)\\\)s")
+
+
+def pattern(message_id: str) -> re.Pattern[str]:
+    """Return what a message made from ``message_id`` looks like: its text, each
+    placeholder a named group."""
+    return re.compile(PLACEHOLDER.sub(r"(?P<\1>.*)", re.escape(message_id)), re.DOTALL)
+
+
+PATTERNS = tuple((pattern(message_id), message_id) for message_id in VARYING)
 
 
 def translated(message: str) -> str:
