@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 from jwt.algorithms import get_default_algorithms, requires_cryptography
 
@@ -59,6 +60,20 @@ def must_be(name: str, expected: str, got: str) -> ConfigurationError:
         gettext("%(setting)s must be %(expected)s; got %(value)s.")
         % {"setting": name, "expected": expected, "value": got}
     )
+
+
+def imported(name: str, path: str) -> Any:
+    """Return the object that setting ``name`` names by its dotted ``path``.
+
+    :raises ConfigurationError: ``path`` cannot be imported.
+    """
+    try:
+        return import_string(path)
+    except ImportError as exc:
+        raise ConfigurationError(
+            gettext("%(setting)s %(path)s cannot be imported: %(error)s")
+            % {"setting": name, "path": repr(path), "error": exc}
+        ) from exc
 
 
 # Validators: each takes the config, the raw value and the setting's name,

@@ -10,11 +10,10 @@ from typing import Any, Literal, TypeVar, cast
 import jwt
 from django.core.signals import setting_changed
 from django.http import HttpResponse
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
 from . import defaults
-from .config import Lifetime, config
+from .config import Lifetime, config, imported
 from .exceptions import (
     ConfigurationError,
     CSRFError,
@@ -419,13 +418,7 @@ default_manager = JWTManager()
 @cache
 def import_manager(path: str) -> JWTManager:
     """Import the manager at dotted ``path``."""
-    try:
-        manager = import_string(path)
-    except ImportError as exc:
-        raise ConfigurationError(
-            gettext("JWT_MANAGER %(path)s cannot be imported: %(error)s")
-            % {"path": repr(path), "error": exc}
-        ) from exc
+    manager = imported("JWT_MANAGER", path)
     if not isinstance(manager, JWTManager):
         raise ConfigurationError(
             gettext("JWT_MANAGER must name a JWTManager instance; %(path)s is %(value)s.")

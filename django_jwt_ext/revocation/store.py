@@ -6,10 +6,9 @@ from functools import cache
 from typing import Any, TypeVar
 
 from django.core.signals import setting_changed
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
-from ..config import config
+from ..config import config, imported
 from ..exceptions import ConfigurationError, StoreUnavailableError
 from ..i18n import gettext_noop
 from .base import RevocationBackend
@@ -22,13 +21,7 @@ UNAVAILABLE = gettext_noop("Token store unavailable")
 
 @cache
 def load_backend(path: str) -> RevocationBackend:
-    try:
-        backend_class = import_string(path)
-    except ImportError as exc:
-        raise ConfigurationError(
-            gettext("JWT_REVOCATION_BACKEND %(path)s cannot be imported: %(error)s")
-            % {"path": repr(path), "error": exc}
-        ) from exc
+    backend_class = imported("JWT_REVOCATION_BACKEND", path)
     if not (isinstance(backend_class, type) and issubclass(backend_class, RevocationBackend)):
         raise ConfigurationError(
             gettext("JWT_REVOCATION_BACKEND must name a RevocationBackend subclass; got %(path)s.")
