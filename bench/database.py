@@ -14,7 +14,8 @@ from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+
+from testproject.database_url import database_from_url
 
 ALIASES = ("default", "few", "many")
 SCHEMA_PREFIX = "jwt_ext_bench"
@@ -30,16 +31,8 @@ def schema(alias: str) -> str:
 
 def postgres_settings(url: str, alias: str) -> dict[str, Any]:
     """Return the DATABASES entry of ``alias``: the URL's database, the alias's schema."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql"):
-        raise ValueError(f"DATABASE_URL must be a postgres:// URL, not {url!r}")
     return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": unquote(parts.path.lstrip("/")),
-        "USER": unquote(parts.username or ""),
-        "PASSWORD": unquote(parts.password or ""),
-        "HOST": parts.hostname or "",
-        "PORT": str(parts.port or ""),
+        **database_from_url(url),
         "OPTIONS": {"options": f"-c search_path={schema(alias)}"},
     }
 

@@ -15,6 +15,7 @@ from .fresh import bearer
 from .report import Section
 from .timing import Contender, Spread
 
+
 def issued_refresh_token(user: Any) -> str:
     """A refresh token as a login issues it: created, then recorded (the issuing step)."""
     token = create_refresh_token(user)

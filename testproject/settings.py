@@ -8,8 +8,8 @@ the local-memory cache to real servers; CI sets both.
 import os
 from importlib.util import find_spec
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
+from testproject.database_url import database_from_url
 from testproject.demo import allowed_hosts
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -106,21 +106,6 @@ TEMPLATES = [
         },
     },
 ]
-
-
-def database_from_url(url: str) -> dict:
-    """Return a DATABASES entry for a ``postgres://`` URL."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("postgres", "postgresql"):
-        raise ValueError(f"DATABASE_URL must be a postgres:// URL, not {url!r}")
-    return {
-        "ENGINE": "django.db.backends.postgresql",
-        "NAME": unquote(parts.path.lstrip("/")),
-        "USER": unquote(parts.username or ""),
-        "PASSWORD": unquote(parts.password or ""),
-        "HOST": parts.hostname or "",
-        "PORT": str(parts.port or ""),
-    }
 
 
 DATABASES = {
