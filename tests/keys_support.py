@@ -4,7 +4,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519
 
-from tests.helpers import pem_pair, rsa_pem_pair
+from tests.helpers import call, flavour_path, pem_pair, rsa_pem_pair
 
 # HMAC secrets of 64 bytes: long enough for HS512 (RFC 7518 3.2).
 SECRET_A = "secret-a-0123456789abcdef0123456789abcdef0123456789abcdef01234567"
@@ -41,3 +41,15 @@ def use_pair(settings: Any, algorithm: str, pair: tuple[str, str], fallbacks=())
     settings.JWT_ALGORITHM = algorithm
     settings.JWT_PRIVATE_KEY, settings.JWT_PUBLIC_KEY = pair
     settings.JWT_PUBLIC_KEY_FALLBACKS = list(fallbacks)
+
+
+def get(client: Any, token: str, flavour: str = "sync") -> Any:
+    """Call the protected view of ``flavour`` with ``token``."""
+    return call(client, flavour_path(flavour), token)
+
+
+def opens(client: Any, token: str, flavour: str = "sync") -> Any:
+    """The view of ``flavour`` accepts ``token``: return what it answered."""
+    response = get(client, token, flavour)
+    assert response.status_code == 200, response.content
+    return response.json()

@@ -20,7 +20,7 @@ from django_jwt_ext import create_access_token, decode_token
 from django_jwt_ext.exceptions import KeySetUnavailableError, UnknownKeyIdError
 from django_jwt_ext.manager import get_jwt_manager
 from django_jwt_ext.pipeline import needs_thread
-from tests.helpers import ALL_FLAVOURS, assert_refused, call, flavour_path, rfc7638_thumbprint
+from tests.helpers import ALL_FLAVOURS, assert_refused, rfc7638_thumbprint
 from tests.jwks_server import JWKSServer
 from tests.keys_support import (
     BAD_SIGNATURE,
@@ -28,7 +28,9 @@ from tests.keys_support import (
     SECRET_A,
     UNAVAILABLE,
     UNKNOWN_KID,
+    get,
     new_pair,
+    opens,
     use_pair,
 )
 
@@ -89,16 +91,6 @@ def consumer(settings, server):
     settings.JWT_DECODE_ISSUER = ISSUER
     settings.JWT_USER_LOOKUP = None
     return settings
-
-
-def get(client, token, flavour="sync"):
-    return call(client, flavour_path(flavour), token)
-
-
-def opens(client, token, flavour="sync"):
-    response = get(client, token, flavour)
-    assert response.status_code == 200, response.content
-    return response.json()
 
 
 # Verifying.

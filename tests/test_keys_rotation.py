@@ -21,7 +21,6 @@ from tests.helpers import (
     assert_refused,
     b64url,
     call,
-    flavour_path,
     rfc7638_thumbprint,
 )
 from tests.keys_support import (
@@ -30,7 +29,9 @@ from tests.keys_support import (
     SECRET_B,
     SECRET_C,
     UNKNOWN_KID,
+    get,
     new_pair,
+    opens,
     use_pair,
 )
 
@@ -50,16 +51,6 @@ def pairs():
 def stateless(settings):
     """No user lookup: the tokens' identities need no database user."""
     settings.JWT_USER_LOOKUP = None
-
-
-def get(client, token, flavour="sync"):
-    return call(client, flavour_path(flavour), token)
-
-
-def opens(client, token, flavour="sync"):
-    response = get(client, token, flavour)
-    assert response.status_code == 200, response.content
-    return response.json()
 
 
 def kid(token):
